@@ -1,0 +1,16 @@
+"""API-wide permissions."""
+
+from __future__ import annotations
+
+from rest_framework import permissions
+
+
+class ModelPermissions(permissions.DjangoModelPermissions):
+    """Django model permissions, reads included: GET needs the model's `view` permission."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
+    }

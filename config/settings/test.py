@@ -1,0 +1,15 @@
+"""The test suite: whatever DATABASE_URL and REDIS_URL name (PostgreSQL and Redis in CI)."""
+
+from __future__ import annotations
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="raregate-test-media-")
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

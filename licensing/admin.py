@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from licensing.models import (
+    Approval,
+    Automaker,
+    ControlMeasure,
+    Element,
+    Exporter,
+    HsCode,
+    Importer,
+    Licence,
+)
+
+
+@admin.register(Element)
+class ElementAdmin(admin.ModelAdmin):
+    list_display = ["symbol", "name", "atomic_number", "group"]
+    list_filter = ["group"]
+
+
+@admin.register(HsCode)
+class HsCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "description"]
+
+
+@admin.register(ControlMeasure)
+class ControlMeasureAdmin(admin.ModelAdmin):
+    list_display = ["reference", "kind", "effective_from", "suspended_from", "suspended_until"]
+    list_filter = ["kind"]
+    filter_horizontal = ["elements", "hs_codes"]
+
+
+@admin.register(Exporter)
+class ExporterAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "province", "stock_code"]
+    search_fields = ["name", "name_zh"]
+
+
+@admin.register(Automaker)
+class AutomakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "country"]
+    search_fields = ["name"]
+
+
+@admin.register(Importer)
+class ImporterAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "kind"]
+    list_filter = ["kind", "country"]
+    filter_horizontal = ["automakers"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "status", "valid_from", "valid_until"]
+    list_filter = ["kind", "status", "exporter"]
+    filter_horizontal = ["elements", "hs_codes"]
+
+
+@admin.register(Approval)
+class ApprovalAdmin(SimpleHistoryAdmin):
+    list_display = ["automaker", "status", "exporter", "licence", "evidence_grade", "claimed_on"]
+    list_filter = ["status", "evidence_grade"]
+    raw_id_fields = ["licence"]

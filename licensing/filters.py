@@ -1,0 +1,47 @@
+"""Filters shared by the pages and the API, so that both filter alike."""
+
+from __future__ import annotations
+
+import django_filters
+
+from licensing.models import Approval, ControlMeasure, Importer, Licence
+from licensing.selectors import licences_expiring
+
+
+class LicenceFilter(django_filters.FilterSet):
+    expiring_within = django_filters.NumberFilter(
+        method="filter_expiring_within",
+        label="Expiring within (days)",
+        min_value=0,
+        max_value=3650,
+    )
+
+    class Meta:
+        model = Licence
+        fields = ["exporter", "kind", "status"]
+
+    def filter_expiring_within(self, queryset, name, value):
+        return queryset.filter(pk__in=licences_expiring(within_days=int(value)).values("pk"))
+
+
+class ApprovalFilter(django_filters.FilterSet):
+    class Meta:
+        model = Approval
+        fields = ["automaker", "exporter", "importer", "licence", "status", "evidence_grade"]
+
+
+class ControlMeasureFilter(django_filters.FilterSet):
+    element = django_filters.CharFilter(field_name="elements__symbol", lookup_expr="iexact")
+    hs_code = django_filters.CharFilter(field_name="hs_codes__code")
+
+    class Meta:
+        model = ControlMeasure
+        fields = ["kind", "authority"]
+
+
+class ImporterFilter(django_filters.FilterSet):
+    automaker = django_filters.NumberFilter(field_name="automakers")
+
+    class Meta:
+        model = Importer
+        fields = ["country", "kind"]

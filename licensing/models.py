@@ -1,0 +1,352 @@
+"""The licensing domain: what is controlled, who holds licences, and who is approved under them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from licensing.validators import validate_evidence_file
+
+
+class Element(models.Model):
+    class Group(models.TextChoices):
+        LIGHT = "light", "Light"
+        MEDIUM = "medium", "Medium"
+        HEAVY = "heavy", "Heavy"
+
+    symbol = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=40, unique=True)
+    atomic_number = models.PositiveSmallIntegerField(unique=True)
+    group = models.CharField(max_length=6, choices=Group.choices)
+
+    class Meta:
+        ordering = ["atomic_number"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.symbol})"
+
+
+class HsCode(models.Model):
+    """A Harmonized System heading, written as customs write it (e.g. 8505.11)."""
+
+    code = models.CharField(max_length=12, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "HS code"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ControlMeasure(models.Model):
+    """One announcement: what it controls, from when, and any window in which it is suspended."""
+
+    class Kind(models.TextChoices):
+        LICENSING_REGIME = "licensing_regime", "Licensing regime"
+        CONTROL_IMPOSED = "control_imposed", "Control imposed"
+        CONTROL_EXPANDED = "control_expanded", "Control expanded"
+        SUSPENSION = "suspension", "Suspension"
+        GENERAL_LICENCES_ISSUED = "general_licences_issued", "General licences issued"
+
+    reference = models.CharField(max_length=200, unique=True)
+    authority = models.CharField(max_length=100)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    announced_on = models.DateField()
+    effective_from = models.DateField()
+    # The measure is not applied from suspended_from through suspended_until, both days included.
+    suspended_from = models.DateField(null=True, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    elements = models.ManyToManyField(Element, blank=True, related_name="control_measures")
+    hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="control_measures")
+    title = models.TextField()
+    source_url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["effective_from", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                name="measure_effective_not_before_announced",
+                condition=Q(effective_from__gte=F("announced_on")),
+                violation_error_message="The effective date cannot be before the announcement.",
+            ),
+            models.CheckConstraint(
+                name="measure_suspension_window_ordered",
+                condition=Q(suspended_from__isnull=True)
+                | Q(suspended_until__isnull=True)
+                | Q(suspended_until__gte=F("suspended_from")),
+                violation_error_message="A suspension cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                name="measure_suspension_has_start",
+                condition=Q(suspended_until__isnull=True) | Q(suspended_from__isnull=False),
+                violation_error_message="A suspension end needs a suspension start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def is_suspended_on(self, on: date) -> bool:
+        if self.suspended_from is None or on < self.suspended_from:
+            return False
+        return self.suspended_until is None or on <= self.suspended_until
+
+    def is_in_force_on(self, on: date) -> bool:
+        return self.effective_from <= on and not self.is_suspended_on(on)
+
+    def suspension_lapsed_on(self, on: date) -> bool:
+        return self.suspended_until is not None and self.suspended_until < on
+
+
+class Exporter(models.Model):
+    """A Chinese company that holds export licences."""
+
+    name = models.CharField(max_length=200, unique=True)
+    name_zh = models.CharField("Chinese name", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    province = models.CharField(max_length=100, blank=True)
+    stock_code = models.CharField(max_length=20, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Automaker(models.Model):
+    """An end customer whose supply the licences gate."""
+
+    name = models.CharField(max_length=200, unique=True)
+    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="automaker_country_is_alpha3",
+                condition=Q(country__regex=r"^[A-Z]{3}$"),
+                violation_error_message="Country must be an ISO 3166-1 alpha-3 code, e.g. DEU.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Importer(models.Model):
+    """A foreign consignee, linked to the automakers it supplies."""
+
+    class Kind(models.TextChoices):
+        AUTOMAKER = "automaker", "Automaker"
+        TIER1_SUPPLIER = "tier1_supplier", "Tier-1 supplier"
+        DISTRIBUTOR = "distributor", "Distributor"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    automakers = models.ManyToManyField(Automaker, blank=True, related_name="importers")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="importer_unique_per_country"),
+            models.CheckConstraint(
+                name="importer_country_is_alpha3",
+                condition=Q(country__regex=r"^[A-Z]{3}$"),
+                violation_error_message="Country must be an ISO 3166-1 alpha-3 code, e.g. DEU.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+# Kept by name so that services can write one history record for a licence and its codes
+# together, instead of one per many-to-many change.
+LICENCE_HISTORY = HistoricalRecords(m2m_fields=["elements", "hs_codes"])
+
+
+class Licence(models.Model):
+    """An export licence held by an exporter; its status moves only along Licence.TRANSITIONS."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General"
+        INDIVIDUAL = "individual", "Individual"
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied"
+        UNDER_REVIEW = "under_review", "Under review"
+        ISSUED = "issued", "Issued"
+        REJECTED = "rejected", "Rejected"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+        EXHAUSTED = "exhausted", "Exhausted"
+
+    # The lifecycle: the statuses each status may move to. Rejected and revoked are final;
+    # an expired or exhausted licence is issued again only with a new validity period.
+    TRANSITIONS = {
+        Status.APPLIED: {Status.UNDER_REVIEW, Status.ISSUED, Status.REJECTED},
+        Status.UNDER_REVIEW: {Status.ISSUED, Status.REJECTED},
+        Status.ISSUED: {Status.SUSPENDED, Status.REVOKED, Status.EXPIRED, Status.EXHAUSTED},
+        Status.SUSPENDED: {Status.ISSUED, Status.REVOKED, Status.EXPIRED},
+        Status.EXPIRED: {Status.ISSUED},
+        Status.EXHAUSTED: {Status.ISSUED},
+        Status.REJECTED: set(),
+        Status.REVOKED: set(),
+    }
+    RENEWED_FROM = {Status.EXPIRED, Status.EXHAUSTED}
+
+    exporter = models.ForeignKey(Exporter, on_delete=models.PROTECT, related_name="licences")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    number = models.CharField(max_length=100, blank=True, help_text="Often not public.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.APPLIED)
+    issued_on = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    elements = models.ManyToManyField(Element, blank=True, related_name="licences")
+    hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="licences")
+    quantity_cap_kg = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    customer_scope = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = LICENCE_HISTORY
+
+    class Meta:
+        ordering = ["valid_until", "exporter__name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="licence_valid_until_not_before_valid_from",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                violation_error_message="“Valid until” cannot be before “valid from”.",
+            ),
+            models.CheckConstraint(
+                name="licence_dated_status_has_validity",
+                condition=~Q(status__in=["issued", "suspended", "expired", "exhausted"])
+                | Q(valid_from__isnull=False, valid_until__isnull=False),
+                violation_error_message="An issued licence needs “valid from” and “valid until”.",
+            ),
+            models.CheckConstraint(
+                name="licence_quantity_cap_positive",
+                condition=Q(quantity_cap_kg__isnull=True) | Q(quantity_cap_kg__gt=0),
+                violation_error_message="A quantity cap must be more than 0 kg.",
+            ),
+            models.UniqueConstraint(
+                fields=["exporter", "number"],
+                condition=~Q(number=""),
+                name="licence_number_unique_per_exporter",
+                violation_error_message="This exporter already holds a licence with this number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.number or (f"#{self.pk}" if self.pk else "(new)")
+        return f"{self.get_kind_display()} licence {label}, {self.exporter}"
+
+    def is_valid_on(self, on: date) -> bool:
+        return (
+            self.status == self.Status.ISSUED
+            and self.valid_from is not None
+            and self.valid_until is not None
+            and self.valid_from <= on <= self.valid_until
+        )
+
+    def days_left(self, on: date) -> int | None:
+        return (self.valid_until - on).days if self.is_valid_on(on) else None
+
+    def is_expiring_on(self, on: date) -> bool:
+        days = self.days_left(on)
+        return days is not None and days <= settings.EXPIRY_WARNING_DAYS
+
+
+def evidence_upload_to(instance: Approval, filename: str) -> str:
+    # A random name: the original is kept in the row, never guessable from a URL.
+    return f"evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+class Approval(models.Model):
+    """The claim that shipments to an automaker are approved (or not), with the evidence for it."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Pending"
+        REFUSED = "refused", "Refused"
+        EXCLUDED = "excluded", "Excluded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class EvidenceGrade(models.TextChoices):
+        # Strongest first; EVIDENCE_RANK below orders them.
+        MOFCOM_NOTICE = "mofcom_notice", "MOFCOM notice"
+        COMPANY_STATEMENT = "company_statement", "Company statement"
+        GOVERNMENT_OFFICIAL = "government_official", "Government official"
+        NEWS_REPORT = "news_report", "News report"
+        INTERNAL_DOCUMENT = "internal_document", "Internal document"
+
+    automaker = models.ForeignKey(Automaker, on_delete=models.PROTECT, related_name="approvals")
+    exporter = models.ForeignKey(
+        Exporter, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
+    importer = models.ForeignKey(
+        Importer, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
+    licence = models.ForeignKey(
+        Licence, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
+    )
+    licence_kind = models.CharField(
+        max_length=10,
+        choices=Licence.Kind.choices,
+        blank=True,
+        help_text="The kind of licence claimed, when the licence itself is not known.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices)
+    evidence_grade = models.CharField(max_length=20, choices=EvidenceGrade.choices)
+    claimed_on = models.DateField()
+    statement = models.TextField()
+    source_url = models.URLField(max_length=500, blank=True)
+    evidence_file = models.FileField(
+        upload_to=evidence_upload_to, blank=True, validators=[validate_evidence_file]
+    )
+    evidence_file_name = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-claimed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="approval_has_evidence",
+                condition=~Q(source_url="") | ~Q(evidence_file=""),
+                violation_error_message="Give a source URL or attach an evidence file.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.automaker}: {self.get_status_display()} ({self.claimed_on})"
+
+
+EVIDENCE_RANK = {grade: rank for rank, grade in enumerate(reversed(Approval.EvidenceGrade.values))}
