@@ -56,17 +56,12 @@ def _check_transition(*, old: Licence, new: Licence, on: date) -> None:
     """Refuse a status change the lifecycle does not allow, naming the status field."""
     if old.status == new.status:
         return
+    was, becomes = old.get_status_display().lower(), new.get_status_display().lower()
     allowed = Licence.TRANSITIONS[Status(old.status)]
     if new.status not in allowed:
         choices = ", ".join(sorted(Status(s).label.lower() for s in allowed)) or "none (final)"
-        raise ValidationError(
-            {
-                "status": (
-                    f"A licence cannot go from {old.get_status_display().lower()} to "
-                    f"{new.get_status_display().lower()}. Allowed from here: {choices}."
-                )
-            }
-        )
+        message = f"A licence cannot go from {was} to {becomes}. Allowed from here: {choices}."
+        raise ValidationError({"status": message})
     if old.status in Licence.RENEWED_FROM and new.status == Status.ISSUED:
         renewed = (
             new.valid_until is not None
@@ -75,23 +70,17 @@ def _check_transition(*, old: Licence, new: Licence, on: date) -> None:
             and new.valid_until >= on
         )
         if not renewed:
-            raise ValidationError(
-                {
-                    "status": (
-                        f"A {old.get_status_display().lower()} licence is issued again only with a new "
-                        "validity period: give a “valid until” after the old one and not in the past."
-                    )
-                }
+            message = (
+                f"A {was} licence is issued again only with a new validity period: "
+                "give a “valid until” after the old one and not in the past."
             )
+            raise ValidationError({"status": message})
     if new.status == Status.EXPIRED and new.valid_until is not None and new.valid_until >= on:
-        raise ValidationError(
-            {
-                "status": (
-                    f"This licence is valid until {new.valid_until:%Y-%m-%d}, so it has not expired; "
-                    "suspend or revoke it instead."
-                )
-            }
+        message = (
+            f"This licence is valid until {new.valid_until:%Y-%m-%d}, so it has not expired; "
+            "suspend or revoke it instead."
         )
+        raise ValidationError({"status": message})
 
 
 def _save_licence(licence: Licence, *, elements: Iterable[Element] | None, hs_codes, user) -> None:
