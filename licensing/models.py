@@ -75,6 +75,7 @@ class ControlMeasure(models.Model):
             models.CheckConstraint(
                 name="measure_effective_not_before_announced",
                 condition=Q(effective_from__gte=F("announced_on")),
+                violation_error_code="measure_effective_not_before_announced",
                 violation_error_message="The effective date cannot be before the announcement.",
             ),
             models.CheckConstraint(
@@ -82,11 +83,13 @@ class ControlMeasure(models.Model):
                 condition=Q(suspended_from__isnull=True)
                 | Q(suspended_until__isnull=True)
                 | Q(suspended_until__gte=F("suspended_from")),
+                violation_error_code="measure_suspension_window_ordered",
                 violation_error_message="A suspension cannot end before it starts.",
             ),
             models.CheckConstraint(
                 name="measure_suspension_has_start",
                 condition=Q(suspended_until__isnull=True) | Q(suspended_from__isnull=False),
+                violation_error_code="measure_suspension_has_start",
                 violation_error_message="A suspension end needs a suspension start.",
             ),
         ]
@@ -135,6 +138,7 @@ class Automaker(models.Model):
             models.CheckConstraint(
                 name="automaker_country_is_alpha3",
                 condition=Q(country__regex=r"^[A-Z]{3}$"),
+                violation_error_code="automaker_country_is_alpha3",
                 violation_error_message="Country must be an ISO 3166-1 alpha-3 code, e.g. DEU.",
             ),
         ]
@@ -164,6 +168,7 @@ class Importer(models.Model):
             models.CheckConstraint(
                 name="importer_country_is_alpha3",
                 condition=Q(country__regex=r"^[A-Z]{3}$"),
+                violation_error_code="importer_country_is_alpha3",
                 violation_error_message="Country must be an ISO 3166-1 alpha-3 code, e.g. DEU.",
             ),
         ]
@@ -207,6 +212,13 @@ class Licence(models.Model):
         Status.REVOKED: set(),
     }
     RENEWED_FROM = {Status.EXPIRED, Status.EXHAUSTED}
+    # The field each constraint's message belongs to, so forms and the API show it there.
+    CONSTRAINT_FIELDS = {
+        "licence_valid_until_not_before_valid_from": "valid_until",
+        "licence_dated_status_has_validity": "valid_until",
+        "licence_quantity_cap_positive": "quantity_cap_kg",
+        "licence_number_unique_per_exporter": "number",
+    }
 
     exporter = models.ForeignKey(Exporter, on_delete=models.PROTECT, related_name="licences")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -234,23 +246,27 @@ class Licence(models.Model):
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
                 | Q(valid_until__gte=F("valid_from")),
+                violation_error_code="licence_valid_until_not_before_valid_from",
                 violation_error_message="“Valid until” cannot be before “valid from”.",
             ),
             models.CheckConstraint(
                 name="licence_dated_status_has_validity",
                 condition=~Q(status__in=["issued", "suspended", "expired", "exhausted"])
                 | Q(valid_from__isnull=False, valid_until__isnull=False),
+                violation_error_code="licence_dated_status_has_validity",
                 violation_error_message="An issued licence needs “valid from” and “valid until”.",
             ),
             models.CheckConstraint(
                 name="licence_quantity_cap_positive",
                 condition=Q(quantity_cap_kg__isnull=True) | Q(quantity_cap_kg__gt=0),
+                violation_error_code="licence_quantity_cap_positive",
                 violation_error_message="A quantity cap must be more than 0 kg.",
             ),
             models.UniqueConstraint(
                 fields=["exporter", "number"],
                 condition=~Q(number=""),
                 name="licence_number_unique_per_exporter",
+                violation_error_code="licence_number_unique_per_exporter",
                 violation_error_message="This exporter already holds a licence with this number.",
             ),
         ]
@@ -335,12 +351,15 @@ class Approval(models.Model):
 
     history = HistoricalRecords()
 
+    CONSTRAINT_FIELDS = {"approval_has_evidence": "source_url"}
+
     class Meta:
         ordering = ["-claimed_on", "-id"]
         constraints = [
             models.CheckConstraint(
                 name="approval_has_evidence",
                 condition=~Q(source_url="") | ~Q(evidence_file=""),
+                violation_error_code="approval_has_evidence",
                 violation_error_message="Give a source URL or attach an evidence file.",
             ),
         ]

@@ -21,6 +21,7 @@ from licensing.models import (
     Importer,
     Licence,
 )
+from licensing.validation import full_clean_naming_fields
 
 Status = Licence.Status
 
@@ -120,7 +121,7 @@ def licence_create(
     if unknown:
         raise TypeError(f"licence_create() got unknown fields: {', '.join(sorted(unknown))}")
     licence = Licence(exporter=exporter, kind=kind, status=status, **fields)
-    licence.full_clean()
+    full_clean_naming_fields(licence)
     _save_licence(licence, elements=elements, hs_codes=hs_codes, user=user)
     return licence
 
@@ -144,7 +145,7 @@ def licence_update(
     for field, value in data.items():
         setattr(licence, field, value)
     _check_transition(old=old, new=licence, on=on or timezone.localdate())
-    licence.full_clean()
+    full_clean_naming_fields(licence)
     _save_licence(licence, elements=elements, hs_codes=hs_codes, user=user)
     return licence
 
@@ -199,7 +200,7 @@ def _store_approval(approval: Approval, *, evidence_file: UploadedFile | None, u
         approval.evidence_file = evidence_file
         approval.evidence_file_name = evidence_file.name[:255]
     _check_parties(approval)
-    approval.full_clean()
+    full_clean_naming_fields(approval)
     _as_history_user(approval, user)
     approval.save()
     return approval
