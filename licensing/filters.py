@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from licensing.models import Approval, ControlMeasure, Importer, Licence
-from licensing.selectors import licences_expiring
+from licensing.selectors import licences_expiring, measures_in_force, normalise_hs_code
 
 
 class LicenceFilter(django_filters.FilterSet):
@@ -32,7 +32,16 @@ class ApprovalFilter(django_filters.FilterSet):
 
 class ControlMeasureFilter(django_filters.FilterSet):
     element = django_filters.CharFilter(field_name="elements__symbol", lookup_expr="iexact")
-    hs_code = django_filters.CharFilter(field_name="hs_codes__code")
+    hs_code = django_filters.CharFilter(method="filter_hs_code", label="HS code (e.g. 8505.11)")
+    in_force_on = django_filters.DateFilter(
+        method="filter_in_force_on", label="In force on this date (YYYY-MM-DD)"
+    )
+
+    def filter_hs_code(self, queryset, name, value):
+        return queryset.filter(hs_codes__code=normalise_hs_code(value)).distinct()
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.filter(pk__in=measures_in_force(on=value).values("pk"))
 
     class Meta:
         model = ControlMeasure

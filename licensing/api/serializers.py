@@ -1,0 +1,321 @@
+"""The licensing API's shapes: output serializers for reads, input serializers for writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.fields import empty
+
+from licensing.models import (
+    Approval,
+    Automaker,
+    ControlMeasure,
+    Element,
+    Exporter,
+    HsCode,
+    Importer,
+    Licence,
+)
+from licensing.selectors import CoverStatus, today
+
+
+@extend_schema_field(
+    {"type": "string", "enum": Licence.Kind.values, "description": "general or individual"},
+    component_name="LicenceKind",
+)
+class LicenceKindField(serializers.ChoiceField):
+    """A licence's kind, one named enum wherever it appears; null (stored as "") when unknown."""
+
+    # A component of its own: licences and approvals share the choice set under two field
+    # names, which drf-spectacular's enum naming would otherwise warn about.
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Licence.Kind.choices, **kwargs)
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+    def run_validation(self, data: Any = empty) -> str:
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+
+class ElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Element
+        fields = ["id", "symbol", "name", "atomic_number", "group"]
+
+
+class HsCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HsCode
+        fields = ["id", "code", "description"]
+
+
+class ControlMeasureSerializer(serializers.ModelSerializer):
+    elements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="symbol")
+    hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = ControlMeasure
+        fields = [
+            "id",
+            "reference",
+            "authority",
+            "kind",
+            "announced_on",
+            "effective_from",
+            "suspended_from",
+            "suspended_until",
+            "elements",
+            "hs_codes",
+            "title",
+            "source_url",
+        ]
+
+
+class ExporterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exporter
+        fields = ["id", "name", "name_zh", "city", "province", "stock_code", "source_url"]
+
+
+class ImporterSerializer(serializers.ModelSerializer):
+    automakers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Importer
+        fields = ["id", "name", "country", "kind", "automakers"]
+
+
+class PartyRefSerializer(serializers.Serializer):
+    """An exporter, importer or automaker named inside another object."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+@extend_schema_serializer(component_name="Automaker")
+class AutomakerStatusSerializer(serializers.Serializer):
+    """An automaker with its derived licence status (licensing.selectors.AutomakerStatus)."""
+
+    id = serializers.IntegerField(source="automaker.id")
+    name = serializers.CharField(source="automaker.name")
+    country = serializers.CharField(source="automaker.country")
+    status = serializers.ChoiceField(choices=CoverStatus.choices)
+    status_label = serializers.CharField()
+    earliest_expiry = serializers.DateField(allow_null=True)
+    # Plain text, not an enum: "" when no approval gives the status.
+    strongest_evidence = serializers.CharField(help_text="An approval evidence grade, or empty.")
+    strongest_evidence_label = serializers.CharField()
+    approval_count = serializers.IntegerField()
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    exporter = PartyRefSerializer(read_only=True)
+    kind = LicenceKindField(read_only=True)
+    elements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="symbol")
+    hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    expiring = serializers.SerializerMethodField(
+        help_text="Issued, valid today and ending within the expiry warning period."
+    )
+
+    class Meta:
+        model = Licence
+        fields = [
+            "id",
+            "exporter",
+            "kind",
+            "number",
+            "status",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "elements",
+            "hs_codes",
+            "quantity_cap_kg",
+            "customer_scope",
+            "notes",
+            "source_url",
+            "expiring",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_expiring(self, licence: Licence) -> bool:
+        return licence.is_expiring_on(today())
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    automaker = PartyRefSerializer(read_only=True)
+    exporter = PartyRefSerializer(read_only=True, allow_null=True)
+    importer = PartyRefSerializer(read_only=True, allow_null=True)
+    licence_kind = LicenceKindField(read_only=True, allow_null=True)
+    has_evidence_file = serializers.SerializerMethodField()
+    recorded_by = serializers.SlugRelatedField(
+        read_only=True, allow_null=True, slug_field="username", help_text="Who recorded it."
+    )
+
+    class Meta:
+        model = Approval
+        # Never the evidence file's URL or storage path: the file is served by a checked page.
+        fields = [
+            "id",
+            "automaker",
+            "exporter",
+            "importer",
+            "licence",
+            "licence_kind",
+            "status",
+            "evidence_grade",
+            "claimed_on",
+            "statement",
+            "source_url",
+            "evidence_file_name",
+            "has_evidence_file",
+            "recorded_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_has_evidence_file(self, approval: Approval) -> bool:
+        return bool(approval.evidence_file)
+
+
+@extend_schema_serializer(component_name="Licence")
+class LicenceInputSerializer(serializers.Serializer):
+    """A licence as written; the lifecycle and date rules are the service's to enforce."""
+
+    exporter = serializers.PrimaryKeyRelatedField(queryset=Exporter.objects.all())
+    kind = LicenceKindField()
+    number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=Licence.Status.choices, required=False)
+    issued_on = serializers.DateField(required=False, allow_null=True)
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    elements = serializers.SlugRelatedField(
+        many=True, required=False, slug_field="symbol", queryset=Element.objects.all()
+    )
+    hs_codes = serializers.SlugRelatedField(
+        many=True, required=False, slug_field="code", queryset=HsCode.objects.all()
+    )
+    quantity_cap_kg = serializers.DecimalField(
+        max_digits=14, decimal_places=3, required=False, allow_null=True
+    )
+    customer_scope = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+@extend_schema_serializer(component_name="Approval")
+class ApprovalInputSerializer(serializers.Serializer):
+    """An approval as written; the service checks the parties agree and the evidence file."""
+
+    automaker = serializers.PrimaryKeyRelatedField(queryset=Automaker.objects.all())
+    exporter = serializers.PrimaryKeyRelatedField(
+        queryset=Exporter.objects.all(), required=False, allow_null=True
+    )
+    importer = serializers.PrimaryKeyRelatedField(
+        queryset=Importer.objects.all(), required=False, allow_null=True
+    )
+    licence = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.select_related("exporter"), required=False, allow_null=True
+    )
+    licence_kind = LicenceKindField(
+        required=False, allow_null=True, help_text="The kind claimed when the licence is not known."
+    )
+    status = serializers.ChoiceField(choices=Approval.Status.choices)
+    evidence_grade = serializers.ChoiceField(choices=Approval.EvidenceGrade.choices)
+    claimed_on = serializers.DateField()
+    statement = serializers.CharField()
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    evidence_file = serializers.FileField(
+        required=False, help_text="A PDF, image or plain-text file (multipart upload)."
+    )
+
+
+class AutomakerQuerySerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="The date to derive the status on.")
+
+
+AUTOMAKER_ORDERINGS = ["name", "country", "status", "earliest_expiry"]
+
+
+class AutomakerListQuerySerializer(AutomakerQuerySerializer):
+    status = serializers.ChoiceField(choices=CoverStatus.choices, required=False)
+    ordering = serializers.ChoiceField(
+        choices=[f"{sign}{key}" for key in AUTOMAKER_ORDERINGS for sign in ("", "-")],
+        required=False,
+        help_text="Sort key; a leading '-' reverses it. Unknown expiries come last.",
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    """One saved version; `changes` compares it with the version before (empty when created)."""
+
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_user = serializers.CharField(allow_null=True, help_text="Username, if known.")
+    history_type = serializers.ChoiceField(
+        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")]
+    )
+    history_type_label = serializers.CharField()
+    changes = ChangeSerializer(many=True)
+
+
+# How a many-to-many field's members are named in the API, as in the output serializers.
+M2M_LABELS = {"elements": "symbol", "hs_codes": "code"}
+
+
+def history_entry(record: Any, previous: Any | None) -> dict[str, Any]:
+    """A history record as HistoryRecordSerializer shows it; `previous` is the version before."""
+    user = record.history_user
+    return {
+        "history_id": record.history_id,
+        "history_date": record.history_date,
+        "history_user": user.username if user is not None else None,
+        "history_type": record.history_type,
+        "history_type_label": record.get_history_type_display(),
+        "changes": [] if previous is None else _changes(record, previous),
+    }
+
+
+def _changes(record: Any, previous: Any) -> list[dict[str, Any]]:
+    # The stored file's path stays hidden: a file change is shown by its original name.
+    delta = record.diff_against(previous, excluded_fields=["evidence_file_name"])
+    changes = []
+    for change in delta.changes:
+        old, new = change.old, change.new
+        if change.field == "evidence_file":
+            old, new = previous.evidence_file_name or None, record.evidence_file_name or None
+        elif change.field in M2M_LABELS:
+            old, new = (
+                _m2m_labels(record, change.field, old),
+                _m2m_labels(record, change.field, new),
+            )
+        changes.append({"field": change.field, "old": _plain(old), "new": _plain(new)})
+    return changes
+
+
+def _m2m_labels(record: Any, field: str, rows: list[dict[str, Any]]) -> list[str]:
+    meta = record.instance_type._meta.get_field(field)
+    ids = [row[meta.m2m_reverse_field_name()] for row in rows]
+    found = meta.related_model.objects.in_bulk(ids)
+    return sorted(getattr(found[pk], M2M_LABELS[field]) if pk in found else str(pk) for pk in ids)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

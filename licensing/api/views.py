@@ -1,0 +1,300 @@
+"""The licensing REST API: reads through selectors and filters, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from licensing import services
+from licensing.api.serializers import (
+    ApprovalInputSerializer,
+    ApprovalSerializer,
+    AutomakerListQuerySerializer,
+    AutomakerQuerySerializer,
+    AutomakerStatusSerializer,
+    ControlMeasureSerializer,
+    ElementSerializer,
+    ExporterSerializer,
+    HistoryRecordSerializer,
+    HsCodeSerializer,
+    ImporterSerializer,
+    LicenceInputSerializer,
+    LicenceSerializer,
+    history_entry,
+)
+from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
+from licensing.models import (
+    Approval,
+    Automaker,
+    ControlMeasure,
+    Element,
+    Exporter,
+    HsCode,
+    Importer,
+    Licence,
+)
+from licensing.selectors import (
+    RANK,
+    AutomakerStatus,
+    automaker_licence_status,
+    automaker_status,
+)
+
+WRITE_ERRORS = {
+    400: OpenApiResponse(description="Invalid input: {field: [messages]}, nothing stored."),
+    401: OpenApiResponse(description="Not authenticated."),
+    403: OpenApiResponse(description="Only Compliance may write."),
+}
+EXPIRING_WITHIN = OpenApiParameter(
+    "expiring_within",
+    OpenApiTypes.INT,
+    description="Only issued licences valid today and ending within this many days (0-3650).",
+)
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pass
+
+
+def read_schema(noun: str, plural: str) -> dict[str, Any]:
+    return {
+        "list": extend_schema(summary=f"List {plural}"),
+        "retrieve": extend_schema(summary=f"One {noun}"),
+    }
+
+
+@extend_schema_view(**read_schema("element", "the rare-earth elements"))
+class ElementViewSet(ReadOnlyViewSet):
+    """The 17 rare earths."""
+
+    queryset = Element.objects.all()
+    serializer_class = ElementSerializer
+    filterset_fields = ["group"]
+    ordering_fields = ["atomic_number", "symbol", "name"]
+
+
+@extend_schema_view(**read_schema("HS code", "the HS codes"))
+class HsCodeViewSet(ReadOnlyViewSet):
+    """Harmonized System headings, as customs write them (e.g. 8505.11)."""
+
+    queryset = HsCode.objects.all()
+    serializer_class = HsCodeSerializer
+    ordering_fields = ["code"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List control measures",
+        parameters=[
+            OpenApiParameter(
+                "in_force_on",
+                OpenApiTypes.DATE,
+                description="Only the measures in force on this date: effective by then and "
+                "not suspended that day. Combines with `element` and `hs_code`.",
+            )
+        ],
+    ),
+    retrieve=extend_schema(summary="One control measure"),
+)
+class ControlMeasureViewSet(ReadOnlyViewSet):
+    """Announcements: what they control, from when, and any suspension window."""
+
+    queryset = ControlMeasure.objects.prefetch_related("elements", "hs_codes")
+    serializer_class = ControlMeasureSerializer
+    filterset_class = ControlMeasureFilter
+    ordering_fields = ["effective_from", "announced_on", "reference"]
+
+
+@extend_schema_view(**read_schema("exporter", "the exporters"))
+class ExporterViewSet(ReadOnlyViewSet):
+    """Chinese companies that hold export licences."""
+
+    queryset = Exporter.objects.all()
+    serializer_class = ExporterSerializer
+    filterset_fields = ["province"]
+    ordering_fields = ["name", "province"]
+
+
+@extend_schema_view(**read_schema("importer", "the importers"))
+class ImporterViewSet(ReadOnlyViewSet):
+    """Foreign consignees and the automakers they supply."""
+
+    queryset = Importer.objects.prefetch_related("automakers")
+    serializer_class = ImporterSerializer
+    filterset_class = ImporterFilter
+    ordering_fields = ["name", "country"]
+
+
+def _ordered(rows: list[AutomakerStatus], ordering: str | None) -> list[AutomakerStatus]:
+    if not ordering:
+        return rows
+    keys = {
+        "name": lambda row: row.automaker.name,
+        "country": lambda row: row.automaker.country,
+        "status": lambda row: RANK[row.status],
+        "earliest_expiry": lambda row: row.earliest_expiry,
+    }
+    key = keys[ordering.lstrip("-")]
+    known = [row for row in rows if key(row) is not None]
+    unknown = [row for row in rows if key(row) is None]
+    return sorted(known, key=key, reverse=ordering.startswith("-")) + unknown
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List automakers with their derived licence status",
+        parameters=[AutomakerListQuerySerializer],
+    ),
+    retrieve=extend_schema(
+        summary="One automaker with its derived licence status",
+        parameters=[AutomakerQuerySerializer],
+    ),
+)
+class AutomakerViewSet(viewsets.GenericViewSet):
+    """Automakers, each with the status its approvals and their licences give on a date."""
+
+    queryset = Automaker.objects.all()
+    serializer_class = AutomakerStatusSerializer
+    # The status is derived in Python, so the queryset filters and ordering do not apply.
+    filter_backends: list = []
+
+    def list(self, request: Request) -> Response:
+        query = _query(AutomakerListQuerySerializer, request)
+        rows = automaker_licence_status(on=query.get("on"), status=query.get("status"))
+        page = self.paginate_queryset(_ordered(rows, query.get("ordering")))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        query = _query(AutomakerQuerySerializer, request)
+        row = automaker_status(automaker=self.get_object(), on=query.get("on"))
+        return Response(self.get_serializer(row).data)
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+class HistoryMixin:
+    """GET …/{id}/history/: the object's saved versions, newest first."""
+
+    @extend_schema(
+        summary="Change history, newest first",
+        description="Who changed what and when; `changes` lists each field's old and new value.",
+        responses=HistoryRecordSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request: Request, pk: str) -> Response:
+        records = list(
+            self.get_object()
+            .history.select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        previous = dict(zip([r.history_id for r in records], [*records[1:], None], strict=True))
+        page = self.paginate_queryset(records)
+        entries = [history_entry(record, previous[record.history_id]) for record in page]
+        return self.get_paginated_response(HistoryRecordSerializer(entries, many=True).data)
+
+
+class WriteMixin:
+    """Validates input with an input serializer; answers with the output serializer."""
+
+    input_serializer_class: type[serializers.Serializer]
+
+    def _input(self, request: Request, *, partial: bool = False) -> dict[str, Any]:
+        serializer = self.input_serializer_class(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _output(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=instance.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk, partial=True)
+
+
+def write_schema(noun: str, request: type[serializers.Serializer], response: Any) -> dict:
+    return {
+        "create": extend_schema(
+            summary=f"Record {noun} (Compliance)",
+            request=request,
+            responses={201: response, **WRITE_ERRORS},
+        ),
+        "update": extend_schema(
+            summary=f"Replace {noun} (Compliance)",
+            request=request,
+            responses={200: response, **WRITE_ERRORS},
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change {noun} (Compliance)",
+            request=request,
+            responses={200: response, **WRITE_ERRORS},
+        ),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List licences", parameters=[EXPIRING_WITHIN]),
+    retrieve=extend_schema(summary="One licence"),
+    **write_schema("a licence", LicenceInputSerializer, LicenceSerializer),
+)
+class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+    """Export licences; a status change must follow the licence lifecycle."""
+
+    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+    serializer_class = LicenceSerializer
+    input_serializer_class = LicenceInputSerializer
+    filterset_class = LicenceFilter
+    ordering_fields = ["valid_until", "valid_from", "issued_on", "status", "exporter__name"]
+
+    def create(self, request: Request) -> Response:
+        licence = services.licence_create(**self._input(request), user=request.user)
+        return self._output(licence, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        licence = self.get_object()
+        data = self._input(request, partial=partial)
+        services.licence_update(licence=licence, data=data, user=request.user)
+        return self._output(licence)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List approvals"),
+    retrieve=extend_schema(summary="One approval"),
+    **write_schema("an approval", ApprovalInputSerializer, ApprovalSerializer),
+)
+class ApprovalViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+    """Claims that shipments to an automaker are approved (or not), with their evidence."""
+
+    queryset = Approval.objects.select_related(
+        "automaker", "exporter", "importer", "licence", "recorded_by"
+    )
+    serializer_class = ApprovalSerializer
+    input_serializer_class = ApprovalInputSerializer
+    filterset_class = ApprovalFilter
+    ordering_fields = ["claimed_on", "status", "evidence_grade", "automaker__name", "updated_at"]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def create(self, request: Request) -> Response:
+        approval = services.approval_record(**self._input(request), user=request.user)
+        return self._output(approval, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        approval = self.get_object()
+        data = self._input(request, partial=partial)
+        services.approval_update(approval=approval, data=data, user=request.user)
+        return self._output(approval)
