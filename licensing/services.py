@@ -176,9 +176,8 @@ def _check_parties(approval: Approval) -> None:
         if approval.exporter_id is None:
             approval.exporter = licence.exporter
         elif approval.exporter_id != licence.exporter_id:
-            errors["licence"] = (
-                f"This licence is held by {licence.exporter}, not by {approval.exporter}."
-            )
+            named = str(approval.exporter).rstrip(".")
+            errors["licence"] = f"This licence is held by {licence.exporter}, not by {named}."
         if not approval.licence_kind:
             approval.licence_kind = licence.kind
         elif approval.licence_kind != licence.kind:

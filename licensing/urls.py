@@ -1,4 +1,29 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
+
+from django.urls import path
+
+from licensing.views import approvals, automakers, licences, measures
 
 app_name = "licensing"
-urlpatterns: list = []
+urlpatterns = [
+    path("automakers/", automakers.AutomakerListView.as_view(), name="automaker-list"),
+    path("automakers/<int:pk>/", automakers.AutomakerDetailView.as_view(), name="automaker-detail"),
+    path("licences/", licences.LicenceListView.as_view(), name="licence-list"),
+    path("licences/<int:pk>/", licences.LicenceDetailView.as_view(), name="licence-detail"),
+    path("approvals/", approvals.ApprovalListView.as_view(), name="approval-list"),
+    path("approvals/new/", approvals.ApprovalCreateView.as_view(), name="approval-create"),
+    path("approvals/<int:pk>/", approvals.ApprovalDetailView.as_view(), name="approval-detail"),
+    path(
+        "approvals/<int:pk>/edit/", approvals.ApprovalUpdateView.as_view(), name="approval-update"
+    ),
+    path(
+        "approvals/<int:pk>/evidence/",
+        approvals.ApprovalEvidenceView.as_view(),
+        name="approval-evidence",
+    ),
+    path(
+        "control-measures/",
+        measures.ControlMeasureListView.as_view(),
+        name="controlmeasure-list",
+    ),
+]

@@ -1,0 +1,119 @@
+"""Forms of the licensing pages; the services do the storing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+from licensing.models import Approval, Element, HsCode, Licence
+from licensing.validators import ALLOWED
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and expects ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ApprovalForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label="Source URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Give a source URL, attach an evidence file, or both.",
+    )
+
+    class Meta:
+        model = Approval
+        fields = [
+            "automaker",
+            "exporter",
+            "importer",
+            "licence",
+            "licence_kind",
+            "status",
+            "evidence_grade",
+            "claimed_on",
+            "statement",
+            "source_url",
+            "evidence_file",
+        ]
+        labels = {
+            "claimed_on": "Claimed on",
+            "evidence_file": "Evidence file",
+        }
+        help_texts = {
+            "exporter": "Leave empty when the claim names no exporter; a licence implies its own.",
+            "importer": "The consignee, when shipments go through one.",
+            "licence": "Leave empty when the claim does not name the licence.",
+            "claimed_on": "The date of the statement or notice.",
+            "statement": "What the source says, in its own words where possible.",
+        }
+        widgets = {
+            "claimed_on": DateInput(),
+            "statement": forms.Textarea(attrs={"rows": 4}),
+            # Not clearable: an approval keeps its evidence; a new file replaces the old one.
+            "evidence_file": forms.FileInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A licence is labelled with its exporter's name: fetch them together.
+        self.fields["licence"].queryset = Licence.objects.select_related("exporter")
+        self.fields["automaker"].empty_label = "Choose an automaker"
+        for name in ("exporter", "importer", "licence"):
+            self.fields[name].empty_label = "Not named"
+        self.fields["licence_kind"].choices = [("", "Not stated"), *Licence.Kind.choices]
+        self.fields["status"].choices = [("", "Choose a status"), *Approval.Status.choices]
+        self.fields["evidence_grade"].choices = [
+            ("", "Choose a grade"),
+            *Approval.EvidenceGrade.choices,
+        ]
+        self.fields["evidence_file"].help_text = (
+            f"Optional: {ALLOWED}. Stored privately; only users who may see approvals can "
+            "download it."
+        )
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned fields as the approval services take them."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        upload = data.pop("evidence_file")
+        # Without a new upload the field cleans to the stored file, which must not be re-stored.
+        if isinstance(upload, UploadedFile):
+            data["evidence_file"] = upload
+        return data
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's error beside the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                known = field in self.fields or field == NON_FIELD_ERRORS
+                self.add_error(field if known else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class MeasureDayForm(forms.Form):
+    """Which day, element and HS code the control-measures page looks at."""
+
+    on = forms.DateField(label="In force on", required=False, widget=DateInput())
+    element = forms.ModelChoiceField(
+        queryset=Element.objects.all(),
+        to_field_name="symbol",
+        required=False,
+        empty_label="Any element",
+    )
+    hs_code = forms.ModelChoiceField(
+        label="HS code",
+        queryset=HsCode.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="Any HS code",
+    )

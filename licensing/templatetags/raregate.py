@@ -1,0 +1,44 @@
+"""Template filters for the licensing pages: dates as <time> elements, day counts in words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+NONE = "—"
+
+
+@register.filter
+def day(value: date | None) -> SafeString | str:
+    """A date as <time>, e.g. 1 Dec 2026; a dash when there is none."""
+    if not value:
+        return NONE
+    return format_html(
+        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "j M Y")
+    )
+
+
+@register.filter
+def moment(value: datetime | None) -> SafeString | str:
+    """A timestamp as <time> in the local time zone, e.g. 26 Nov 2026, 14:05."""
+    if not value:
+        return NONE
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "j M Y, H:i")
+    )
+
+
+@register.filter
+def days(value: int | None) -> str:
+    """A count of days in words: "1 day", "5 days"."""
+    if value is None:
+        return NONE
+    return f"{value} day" if value == 1 else f"{value} days"

@@ -1,0 +1,1 @@
+"""The licensing pages, one module per subject; licensing/urls.py maps them."""

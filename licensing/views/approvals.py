@@ -1,0 +1,129 @@
+"""Approvals: list, detail with history, evidence download, and the record and edit forms."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, UpdateView
+from django_filters.views import FilterView
+
+from licensing import services
+from licensing.filters import ApprovalFilter
+from licensing.forms import ApprovalForm
+from licensing.models import Approval, Licence
+from licensing.selectors import CoverStatus, approval_cover_status
+from licensing.views.common import PageMixin, label_empty_choices
+from licensing.views.history import change_history
+
+APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
+
+
+class ApprovalListView(PageMixin, FilterView):
+    permission_required = "licensing.view_approval"
+    filterset_class = ApprovalFilter
+    queryset = Approval.objects.select_related(*APPROVAL_RELATED)
+    template_name = "licensing/approval_list.html"
+    paginate_by = 50
+    section = "approvals"
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # Licences are labelled with their exporter: fetch them together for the select.
+        filterset.filters["licence"].queryset = Licence.objects.select_related("exporter")
+        label_empty_choices(filterset.form)
+        return filterset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
+        return context
+
+
+class ApprovalDetailView(PageMixin, DetailView):
+    permission_required = "licensing.view_approval"
+    queryset = Approval.objects.select_related(*APPROVAL_RELATED, "recorded_by")
+    template_name = "licensing/approval_detail.html"
+    context_object_name = "approval"
+    section = "approvals"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        on = timezone.localdate()
+        cover = approval_cover_status(self.object, on)
+        records = self.object.history.select_related(
+            "history_user", *APPROVAL_RELATED, "recorded_by"
+        )
+        context.update(
+            on=on,
+            cover=CoverStatus(cover) if cover else None,
+            history=change_history(records, hidden=frozenset({"evidence_file"})),
+        )
+        return context
+
+
+class ApprovalEvidenceView(PermissionRequiredMixin, View):
+    permission_required = "licensing.view_approval"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        approval = get_object_or_404(Approval, pk=pk)
+        if not approval.evidence_file:
+            raise Http404("This approval has no evidence file.")
+        try:
+            handle = approval.evidence_file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("The evidence file is missing from storage.") from error
+        filename = approval.evidence_file_name or PurePath(approval.evidence_file.name).name
+        return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+class ApprovalFormMixin(PageMixin):
+    model = Approval
+    form_class = ApprovalForm
+    template_name = "licensing/approval_form.html"
+    section = "approvals"
+
+    def store(self, form: ApprovalForm) -> Approval:
+        raise NotImplementedError
+
+    def form_valid(self, form: ApprovalForm) -> HttpResponse:
+        try:
+            approval = self.store(form)
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(approval))
+        return redirect("licensing:approval-detail", pk=approval.pk)
+
+    def success_message(self, approval: Approval) -> str:
+        raise NotImplementedError
+
+
+class ApprovalCreateView(ApprovalFormMixin, CreateView):
+    permission_required = "licensing.add_approval"
+
+    def store(self, form: ApprovalForm) -> Approval:
+        return services.approval_record(**form.service_data(), user=self.request.user)
+
+    def success_message(self, approval: Approval) -> str:
+        return f"Approval recorded: {approval}."
+
+
+class ApprovalUpdateView(ApprovalFormMixin, UpdateView):
+    permission_required = "licensing.change_approval"
+    queryset = Approval.objects.select_related(*APPROVAL_RELATED)
+
+    def store(self, form: ApprovalForm) -> Approval:
+        return services.approval_update(
+            approval=self.object, data=form.service_data(), user=self.request.user
+        )
+
+    def success_message(self, approval: Approval) -> str:
+        return f"Approval updated: {approval}."

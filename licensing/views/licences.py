@@ -1,0 +1,88 @@
+"""Licences: the list with expiry warnings, and one licence with its approvals and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from licensing.filters import LicenceFilter
+from licensing.models import Licence
+from licensing.selectors import licences_expiring
+from licensing.views.common import PageMixin, label_empty_choices
+from licensing.views.history import change_history
+
+
+@dataclass
+class LicenceRow:
+    licence: Licence
+    days_left: int | None
+    expiring: bool
+
+
+def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
+    return [
+        LicenceRow(licence, licence.days_left(on), licence.is_expiring_on(on))
+        for licence in licences
+    ]
+
+
+class LicenceListView(PageMixin, FilterView):
+    permission_required = "licensing.view_licence"
+    filterset_class = LicenceFilter
+    queryset = Licence.objects.select_related("exporter")
+    template_name = "licensing/licence_list.html"
+    paginate_by = 50
+    section = "licences"
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        label_empty_choices(filterset.form)
+        return filterset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        on = timezone.localdate()
+        context.update(
+            on=on,
+            rows=licence_rows(context["object_list"], on),
+            warning_days=settings.EXPIRY_WARNING_DAYS,
+            expiring_count=licences_expiring(
+                within_days=settings.EXPIRY_WARNING_DAYS, on=on
+            ).count(),
+            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+        )
+        return context
+
+
+class LicenceDetailView(PageMixin, DetailView):
+    permission_required = "licensing.view_licence"
+    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+    template_name = "licensing/licence_detail.html"
+    context_object_name = "licence"
+    section = "licences"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        licence = self.object
+        on = timezone.localdate()
+        can_view_approvals = self.request.user.has_perm("licensing.view_approval")
+        approvals = (
+            licence.approvals.select_related("automaker", "exporter", "importer")
+            if can_view_approvals
+            else None
+        )
+        context.update(
+            on=on,
+            days_left=licence.days_left(on),
+            expiring=licence.is_expiring_on(on),
+            valid=licence.is_valid_on(on),
+            can_view_approvals=can_view_approvals,
+            approvals=approvals,
+            history=change_history(licence.history.select_related("history_user", "exporter")),
+        )
+        return context

@@ -1,0 +1,172 @@
+"""Every page and endpoint, for each role: the status code it must answer.
+
+LOGIN is a redirect to the log-in page; the API answers 401 to anonymous callers instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from licensing.models import Approval, Licence
+from tests.conftest import client_for
+from tests.factories import (
+    ApprovalFactory,
+    AutomakerFactory,
+    ControlMeasureFactory,
+    ElementFactory,
+    ExporterFactory,
+    HsCodeFactory,
+    ImporterFactory,
+    LicenceFactory,
+)
+
+LOGIN = "login"
+ROLES = ("anonymous", "analyst", "manager", "compliance")
+
+
+@dataclass(frozen=True)
+class Cell:
+    method: str
+    url: str  # a format string over the objects made by the `objects` fixture
+    expected: tuple  # (anonymous, analyst, manager, compliance)
+    body: str = ""  # the name of a payload made by `payload()`
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+ALL_READ = (LOGIN, 200, 200, 200)
+NO_MANAGER = (LOGIN, 200, 403, 200)
+COMPLIANCE_ONLY = (LOGIN, 403, 403, 200)
+API_ALL_READ = (401, 200, 200, 200)
+API_NO_MANAGER = (401, 200, 403, 200)
+
+PAGES = [
+    Cell("GET", "/login/", (200, 200, 200, 200)),
+    Cell("GET", "/", (LOGIN, 302, 302, 302)),
+    Cell("GET", "/automakers/", ALL_READ),
+    Cell("GET", "/automakers/{automaker}/", ALL_READ),
+    Cell("GET", "/licences/", ALL_READ),
+    Cell("GET", "/licences/{licence}/", ALL_READ),
+    Cell("GET", "/approvals/", NO_MANAGER),
+    Cell("GET", "/approvals/{approval}/", NO_MANAGER),
+    Cell("GET", "/approvals/{approval}/evidence/", NO_MANAGER),
+    Cell("GET", "/approvals/new/", COMPLIANCE_ONLY),
+    Cell("POST", "/approvals/new/", (LOGIN, 403, 403, 302), body="approval_form"),
+    Cell("GET", "/approvals/{approval}/edit/", COMPLIANCE_ONLY),
+    Cell("POST", "/approvals/{approval}/edit/", (LOGIN, 403, 403, 302), body="approval_form"),
+    Cell("GET", "/control-measures/", NO_MANAGER),
+]
+
+API = [
+    Cell("GET", "/api/schema/", API_ALL_READ),
+    Cell("GET", "/api/docs/", API_ALL_READ),
+    Cell("GET", "/api/v1/elements/", API_ALL_READ),
+    Cell("GET", "/api/v1/elements/{element}/", API_ALL_READ),
+    Cell("GET", "/api/v1/hs-codes/", API_ALL_READ),
+    Cell("GET", "/api/v1/exporters/", API_ALL_READ),
+    Cell("GET", "/api/v1/exporters/{exporter}/", API_ALL_READ),
+    Cell("GET", "/api/v1/automakers/", API_ALL_READ),
+    Cell("GET", "/api/v1/automakers/{automaker}/", API_ALL_READ),
+    Cell("GET", "/api/v1/licences/", API_ALL_READ),
+    Cell("GET", "/api/v1/licences/{licence}/", API_ALL_READ),
+    Cell("GET", "/api/v1/licences/{licence}/history/", API_ALL_READ),
+    Cell("GET", "/api/v1/control-measures/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/control-measures/{measure}/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/importers/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/importers/{importer}/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/approvals/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/approvals/{approval}/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/approvals/{approval}/history/", API_NO_MANAGER),
+    Cell("POST", "/api/v1/licences/", (401, 403, 403, 201), body="licence_json"),
+    Cell("PATCH", "/api/v1/licences/{licence}/", (401, 403, 403, 200), body="notes_json"),
+    Cell("POST", "/api/v1/approvals/", (401, 403, 403, 201), body="approval_json"),
+    Cell("PATCH", "/api/v1/approvals/{approval}/", (401, 403, 403, 200), body="statement_json"),
+    Cell("DELETE", "/api/v1/approvals/{approval}/", (401, 403, 403, 403)),
+]
+
+
+@pytest.fixture
+def objects(db):
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    importer = ImporterFactory()
+    importer.automakers.add(automaker)
+    approval = ApprovalFactory(
+        automaker=automaker,
+        exporter=licence.exporter,
+        licence=licence,
+        evidence_file=SimpleUploadedFile("letter.txt", b"Approved under the general licence."),
+        evidence_file_name="letter.txt",
+    )
+    return {
+        "automaker": automaker.pk,
+        "licence": licence.pk,
+        "approval": approval.pk,
+        "exporter": licence.exporter.pk,
+        "importer": importer.pk,
+        "element": ElementFactory().pk,
+        "hs_code": HsCodeFactory().pk,
+        "measure": ControlMeasureFactory().pk,
+    }
+
+
+def payload(name: str, objects: dict) -> dict:
+    claim = {
+        "automaker": objects["automaker"],
+        "status": Approval.Status.PENDING,
+        "evidence_grade": Approval.EvidenceGrade.NEWS_REPORT,
+        "claimed_on": "2026-01-05",
+        "statement": "Application filed.",
+        "source_url": "https://example.org/news",
+    }
+    return {
+        "approval_form": claim,
+        "approval_json": claim,
+        "licence_json": {
+            "exporter": ExporterFactory().pk,
+            "kind": Licence.Kind.INDIVIDUAL,
+            "status": Licence.Status.APPLIED,
+        },
+        "notes_json": {"notes": "checked"},
+        "statement_json": {"statement": "Confirmed by the supplier."},
+    }[name]
+
+
+def client_as(role: str, request) -> Client:
+    if role == "anonymous":
+        return Client()
+    return client_for(request.getfixturevalue(role))
+
+
+def call(client: Client, cell: Cell, objects: dict):
+    url = cell.url.format(**objects)
+    data = payload(cell.body, objects) if cell.body else None
+    if cell.url.startswith("/api/"):
+        return client.generic(
+            cell.method,
+            url,
+            data=json.dumps(data) if data else "",
+            content_type="application/json",
+        )
+    return client.post(url, data) if cell.method == "POST" else client.get(url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("cell", PAGES + API, ids=str)
+def test_each_page_and_endpoint_answers_each_role_as_the_matrix_says(cell, role, objects, request):
+    expected = cell.expected[ROLES.index(role)]
+
+    response = call(client_as(role, request), cell, objects)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, response.content[:300]
