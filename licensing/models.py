@@ -64,6 +64,8 @@ class ControlMeasure(models.Model):
     # The measure is not applied from suspended_from through suspended_until, both days included.
     suspended_from = models.DateField(null=True, blank=True)
     suspended_until = models.DateField(null=True, blank=True)
+    # The last day the measure itself applies, when it has one (a suspension ends, for one).
+    in_force_until = models.DateField(null=True, blank=True)
     elements = models.ManyToManyField(Element, blank=True, related_name="control_measures")
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="control_measures")
     title = models.TextField()
@@ -87,6 +89,13 @@ class ControlMeasure(models.Model):
                 violation_error_message="A suspension cannot end before it starts.",
             ),
             models.CheckConstraint(
+                name="measure_ends_after_it_starts",
+                condition=Q(in_force_until__isnull=True)
+                | Q(in_force_until__gte=F("effective_from")),
+                violation_error_code="measure_ends_after_it_starts",
+                violation_error_message="A measure cannot end before it takes effect.",
+            ),
+            models.CheckConstraint(
                 name="measure_suspension_has_start",
                 condition=Q(suspended_until__isnull=True) | Q(suspended_from__isnull=False),
                 violation_error_code="measure_suspension_has_start",
@@ -102,8 +111,13 @@ class ControlMeasure(models.Model):
             return False
         return self.suspended_until is None or on <= self.suspended_until
 
+    def has_ended_on(self, on: date) -> bool:
+        return self.in_force_until is not None and self.in_force_until < on
+
     def is_in_force_on(self, on: date) -> bool:
-        return self.effective_from <= on and not self.is_suspended_on(on)
+        return (
+            self.effective_from <= on and not self.is_suspended_on(on) and not self.has_ended_on(on)
+        )
 
     def suspension_lapsed_on(self, on: date) -> bool:
         return self.suspended_until is not None and self.suspended_until < on

@@ -106,6 +106,7 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> Counter:
                 "effective_from": _date(row["effective_from"]),
                 "suspended_from": _date(row["suspended_from"]),
                 "suspended_until": _date(row["suspended_until"]),
+                "in_force_until": _date(row["in_force_until"]),
                 "title": row["title"],
                 "source_url": row["source_url"],
             },

@@ -129,7 +129,7 @@ def normalise_hs_code(code: str) -> str:
 def measures_in_force(
     *, on: date | None = None, element: str | None = None, hs_code: str | None = None
 ) -> QuerySet[ControlMeasure]:
-    """The control measures in force on a date: effective by then and not suspended that day.
+    """The control measures in force on a date: effective by then, not ended, not suspended.
 
     With `element` (a symbol) or `hs_code`, only the measures that name it.
     """
@@ -137,7 +137,11 @@ def measures_in_force(
     suspended = Q(suspended_from__lte=on) & (
         Q(suspended_until__isnull=True) | Q(suspended_until__gte=on)
     )
-    measures = ControlMeasure.objects.filter(effective_from__lte=on).exclude(suspended)
+    measures = (
+        ControlMeasure.objects.filter(effective_from__lte=on)
+        .exclude(suspended)
+        .exclude(in_force_until__lt=on)
+    )
     if element:
         measures = measures.filter(elements__symbol__iexact=element)
     if hs_code:

@@ -23,6 +23,7 @@ class MeasureRow:
     in_force: bool
     suspended: bool
     lapsed: bool
+    ended: bool
 
     @property
     def back_in_force_on(self) -> date | None:
@@ -38,6 +39,7 @@ def measure_row(measure: ControlMeasure, on: date, in_force_ids: set[int]) -> Me
         in_force=measure.pk in in_force_ids,
         suspended=measure.is_suspended_on(on),
         lapsed=measure.suspension_lapsed_on(on),
+        ended=measure.has_ended_on(on),
     )
 
 

@@ -191,3 +191,13 @@ class TestMeasuresInForce:
 
         assert references(date(2026, 3, 1)) == set()
         assert references(date(2026, 11, 26)) == {"MOFCOM Announcement No. 57 of 2025"}
+
+
+def test_a_suspension_stops_being_in_force_when_it_ends(reference_data):
+    def in_force(day):
+        return {m.reference for m in measures_in_force(on=day)}
+
+    no70 = "MOFCOM/GACC Announcement No. 70 of 2025"
+    assert no70 in in_force(date(2026, 11, 10))
+    assert no70 not in in_force(date(2026, 11, 11))
+    assert "MOFCOM/GACC Announcement No. 18 of 2025" in in_force(date(2026, 11, 11))
