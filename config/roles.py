@@ -1,4 +1,8 @@
-"""The three roles: Django groups made by a data migration, never by hand."""
+"""The three roles: Django groups made by data migrations, never by hand.
+
+ROLE_PERMISSIONS is what the migrations build; a test keeps the two in step, and
+`manage.py sync_roles` repairs a database whose groups have drifted from it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,49 @@ ANALYST = "Analyst"
 COMPLIANCE = "Compliance"
 MANAGER = "Manager"
 ROLES = (ANALYST, COMPLIANCE, MANAGER)
+
+_READ_LICENSING = [
+    "licensing.view_element",
+    "licensing.view_hscode",
+    "licensing.view_controlmeasure",
+    "licensing.view_exporter",
+    "licensing.view_automaker",
+    "licensing.view_importer",
+    "licensing.view_licence",
+    "licensing.view_approval",
+]
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    ANALYST: _READ_LICENSING,
+    COMPLIANCE: _READ_LICENSING
+    + [
+        "licensing.add_licence",
+        "licensing.change_licence",
+        "licensing.add_approval",
+        "licensing.change_approval",
+    ],
+    MANAGER: [
+        "licensing.view_element",
+        "licensing.view_hscode",
+        "licensing.view_exporter",
+        "licensing.view_automaker",
+        "licensing.view_licence",
+    ],
+}
+
+
+def roles_sync() -> None:
+    """Make each role's group hold exactly the permissions ROLE_PERMISSIONS gives it."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
 
 
 def role_of(user) -> str:

@@ -4,18 +4,19 @@ import re
 
 import pytest
 
-from config.roles import ANALYST, COMPLIANCE
+from config.roles import ANALYST, COMPLIANCE, roles_sync
 from licensing.models import Approval, Automaker
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory
 
-# The live server runs in another thread: the test data must be committed, and the groups made
-# by the roles migration restored after each test's flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server runs in another thread, so the test data must be committed.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def people(reference_data):
+    # A transactional test's flush empties the groups the migrations made; make them again.
+    roles_sync()
     UserFactory(username="cora", role=COMPLIANCE)
     UserFactory(username="ana", role=ANALYST)
 
