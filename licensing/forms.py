@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from licensing.models import Approval, Element, HsCode, Licence
 from licensing.validators import ALLOWED
 
+Status = Licence.Status
+
 
 class DateInput(forms.DateInput):
     """The browser's date picker; it sends and expects ISO dates."""
@@ -21,7 +23,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ApprovalForm(forms.ModelForm):
+class ServiceErrorsMixin:
+    """A form whose data a service stores, and which shows that service's errors."""
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's error beside the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                known = field in self.fields or field == NON_FIELD_ERRORS
+                self.add_error(field if known else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
     source_url = forms.URLField(
         label="Source URL",
         required=False,
@@ -90,14 +105,103 @@ class ApprovalForm(forms.ModelForm):
             data["evidence_file"] = upload
         return data
 
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's error beside the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                known = field in self.fields or field == NON_FIELD_ERRORS
-                self.add_error(field if known else None, errors)
-        else:
-            self.add_error(None, error)
+
+class ElementChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Element) -> str:
+        return f"{obj.symbol} · {obj.name}"
+
+
+class HsCodeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: HsCode) -> str:
+        return f"{obj.code} · {obj.description}" if obj.description else obj.code
+
+
+def statuses_from(status: str) -> list[Status]:
+    """The statuses a licence may move to from this one, in lifecycle order."""
+    allowed = Licence.TRANSITIONS[Status(status)]
+    return [choice for choice in Status if choice in allowed]
+
+
+def lifecycle_note(status: str) -> str:
+    """One line on where a licence in this status may go, e.g. "From revoked: none (final)"."""
+    onward = ", ".join(choice.label.lower() for choice in statuses_from(status))
+    return f"From {Status(status).label.lower()}: {onward or 'none (final)'}."
+
+
+class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
+    source_url = forms.URLField(
+        label="Source URL",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where the licence is reported: a notice, a filing or a news report.",
+    )
+
+    class Meta:
+        model = Licence
+        fields = [
+            "exporter",
+            "kind",
+            "number",
+            "status",
+            "issued_on",
+            "valid_from",
+            "valid_until",
+            "elements",
+            "hs_codes",
+            "quantity_cap_kg",
+            "customer_scope",
+            "notes",
+            "source_url",
+        ]
+        field_classes = {"elements": ElementChoiceField, "hs_codes": HsCodeChoiceField}
+        labels = {
+            "hs_codes": "HS codes",
+            "quantity_cap_kg": "Quantity cap (kg)",
+        }
+        help_texts = {
+            "number": "Often not public: leave empty when the source does not give it.",
+            "valid_from": "Needed, with “valid until”, once the licence has been issued.",
+            "quantity_cap_kg": "Leave empty when the licence states no cap.",
+            "customer_scope": "Whom the licence lets the exporter supply, as the source says.",
+        }
+        widgets = {
+            "issued_on": DateInput(),
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "elements": forms.CheckboxSelectMultiple(),
+            "hs_codes": forms.CheckboxSelectMultiple(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exporter"].empty_label = "Choose an exporter"
+        self.fields["kind"].choices = [("", "Choose a kind"), *Licence.Kind.choices]
+        # The stored status, kept before anything can change the instance.
+        self.current_status = self.instance.status if self.instance.pk else None
+        if self.current_status:
+            # Offer only the moves the lifecycle allows. The field still accepts every status,
+            # so that a forged one reaches the service and gets its message, not a generic one.
+            current = Status(self.current_status)
+            self.fields["status"].widget.choices = [
+                (current.value, f"{current.label} (current)"),
+                *((choice.value, choice.label) for choice in statuses_from(current)),
+            ]
+
+    @property
+    def lifecycle_note(self) -> str:
+        return lifecycle_note(self.current_status) if self.current_status else ""
+
+    def _post_clean(self) -> None:
+        # No model validation here: the services run it, name the field of each broken
+        # constraint and check a status change against the stored licence. The form only
+        # cleans what was typed, and never changes or saves its instance.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned fields as the licence services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class MeasureDayForm(forms.Form):

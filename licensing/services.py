@@ -72,7 +72,7 @@ def _check_transition(*, old: Licence, new: Licence, on: date) -> None:
         )
         if not renewed:
             message = (
-                f"A {was} licence is issued again only with a new validity period: "
+                f"An {was} licence is issued again only with a new validity period: "
                 "give a “valid until” after the old one and not in the past."
             )
             raise ValidationError({"status": message})

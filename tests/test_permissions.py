@@ -61,6 +61,10 @@ PAGES = [
     Cell("POST", "/approvals/new/", (LOGIN, 403, 403, 302), body="approval_form"),
     Cell("GET", "/approvals/{approval}/edit/", COMPLIANCE_ONLY),
     Cell("POST", "/approvals/{approval}/edit/", (LOGIN, 403, 403, 302), body="approval_form"),
+    Cell("GET", "/licences/new/", COMPLIANCE_ONLY),
+    Cell("POST", "/licences/new/", (LOGIN, 403, 403, 302), body="licence_form"),
+    Cell("GET", "/licences/{licence}/edit/", COMPLIANCE_ONLY),
+    Cell("POST", "/licences/{licence}/edit/", (LOGIN, 403, 403, 302), body="licence_form"),
     Cell("GET", "/control-measures/", NO_MANAGER),
 ]
 
@@ -129,6 +133,17 @@ def payload(name: str, objects: dict) -> dict:
     return {
         "approval_form": claim,
         "approval_json": claim,
+        # Valid both as a new licence and as an unchanged status for the `objects` licence.
+        "licence_form": {
+            "exporter": objects["exporter"],
+            "kind": Licence.Kind.GENERAL,
+            "status": Licence.Status.ISSUED,
+            "issued_on": "2025-12-02",
+            "valid_from": "2025-12-02",
+            "valid_until": "2026-12-01",
+            "elements": [objects["element"]],
+            "notes": "Checked against the notice.",
+        },
         "licence_json": {
             "exporter": ExporterFactory().pk,
             "kind": Licence.Kind.INDIVIDUAL,

@@ -1,4 +1,4 @@
-"""Licences: the list with expiry warnings, and one licence with its approvals and history."""
+"""Licences: the list with expiry warnings, one licence with its history, record and edit."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.generic import DetailView
+from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from licensing import services
 from licensing.filters import LicenceFilter
+from licensing.forms import LicenceForm, statuses_from
 from licensing.models import Licence
 from licensing.selectors import licences_expiring
 from licensing.views.common import PageMixin, label_empty_choices
@@ -86,3 +92,59 @@ class LicenceDetailView(PageMixin, DetailView):
             history=change_history(licence.history.select_related("history_user", "exporter")),
         )
         return context
+
+
+class LicenceFormMixin(PageMixin):
+    model = Licence
+    form_class = LicenceForm
+    template_name = "licensing/licence_form.html"
+    section = "licences"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["lifecycle"] = [(status, statuses_from(status)) for status in Licence.Status]
+        return context
+
+    def store(self, form: LicenceForm) -> Licence:
+        raise NotImplementedError
+
+    def form_valid(self, form: LicenceForm) -> HttpResponse:
+        try:
+            licence = self.store(form)
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(licence))
+        return redirect("licensing:licence-detail", pk=licence.pk)
+
+    def success_message(self, licence: Licence) -> str:
+        raise NotImplementedError
+
+
+class LicenceCreateView(LicenceFormMixin, CreateView):
+    permission_required = "licensing.add_licence"
+
+    def store(self, form: LicenceForm) -> Licence:
+        return services.licence_create(**form.service_data(), user=self.request.user)
+
+    def success_message(self, licence: Licence) -> str:
+        return f"Licence recorded: {licence}."
+
+
+class LicenceUpdateView(LicenceFormMixin, UpdateView):
+    permission_required = "licensing.change_licence"
+    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+
+    def store(self, form: LicenceForm) -> Licence:
+        try:
+            return services.licence_update(
+                licence=self.object, data=form.service_data(), user=self.request.user
+            )
+        except ValidationError:
+            # The service sets the new values before it refuses them; the page shows the
+            # licence as stored, beside the values typed.
+            self.object.refresh_from_db()
+            raise
+
+    def success_message(self, licence: Licence) -> str:
+        return f"Licence updated: {licence}."
