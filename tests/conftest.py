@@ -49,3 +49,9 @@ def reference_data(db):
     from licensing.reference import reference_data_load
 
     reference_data_load()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: their transactional flush empties the groups later tests rely on."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

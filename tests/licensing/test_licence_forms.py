@@ -317,6 +317,7 @@ def test_editing_to_a_number_the_exporter_already_holds_is_refused_by_the_number
 # Access
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("role_client", ["analyst_client", "manager_client"])
 def test_analysts_and_managers_may_neither_open_nor_post_the_licence_forms(role_client, request):
     client = request.getfixturevalue(role_client)
