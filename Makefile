@@ -54,10 +54,10 @@ demo-setup: $(INSTALLED)
 	$(DEMO_MANAGE) create_demo_users
 	@$(MAKE) --no-print-directory demo-data
 
-# Hook: loading of the demo export data (customs figures) goes here, run before runserver, e.g.
-#	$(DEMO_MANAGE) import_exports data/exports/*.csv
+# The customs figures in data/exports/, through the same import path as an upload; a file
+# already imported is reported and left alone, so this can run again.
 demo-data: $(INSTALLED)
-	@:
+	$(DEMO_MANAGE) import_exports data/exports/*.csv
 
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)

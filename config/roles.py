@@ -21,10 +21,18 @@ _READ_LICENSING = [
     "licensing.view_licence",
     "licensing.view_approval",
 ]
+_READ_EXPORTS = [
+    "exports.view_series",
+    "exports.view_exportrecord",
+    "exports.view_importbatch",
+    "exports.view_yeartodatefigure",
+]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALYST: _READ_LICENSING,
+    ANALYST: _READ_LICENSING + _READ_EXPORTS,
     COMPLIANCE: _READ_LICENSING
+    + _READ_EXPORTS
     + [
+        "exports.add_importbatch",
         "licensing.add_licence",
         "licensing.change_licence",
         "licensing.add_approval",

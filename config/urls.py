@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("licensing.urls")),
     path("api/v1/", include("licensing.api.urls")),
+    path("imports/", include("exports.urls")),
+    path("api/v1/", include("exports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -1,25 +1,33 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 
-from config.roles import ANALYST, COMPLIANCE, MANAGER
+from config.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
 from tests.factories import UserFactory
+
+
+def user_with_role(username: str, role: str):
+    # A transactional test's flush empties the groups the migrations made; make them again.
+    if not Group.objects.filter(name=role).exists():
+        roles_sync()
+    return UserFactory(username=username, role=role)
 
 
 @pytest.fixture
 def analyst(db):
-    return UserFactory(username="ana", role=ANALYST)
+    return user_with_role("ana", ANALYST)
 
 
 @pytest.fixture
 def compliance(db):
-    return UserFactory(username="cora", role=COMPLIANCE)
+    return user_with_role("cora", COMPLIANCE)
 
 
 @pytest.fixture
 def manager(db):
-    return UserFactory(username="max", role=MANAGER)
+    return user_with_role("max", MANAGER)
 
 
 def client_for(user) -> Client:
@@ -51,7 +59,12 @@ def reference_data(db):
     reference_data_load()
 
 
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests last: their transactional flush empties the groups later tests rely on."""
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    """Transactional tests last: their flush empties the groups that other tests rely on."""
+    items.sort(key=_flushes_the_database)

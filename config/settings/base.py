@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "licensing",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message whose worker died unacknowledged is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("RAREGATE_TASK_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 if REDIS_URL:
@@ -118,7 +123,14 @@ STORAGES = {
 }
 
 EVIDENCE_MAX_BYTES = env.int("RAREGATE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Customs files: the upload limit, and what a compressed file may expand to.
+IMPORT_MAX_BYTES = env.int("RAREGATE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_EXPANDED_BYTES = env.int(
+    "RAREGATE_IMPORT_MAX_EXPANDED_BYTES", default=1024 * 1024 * 1024
+)
+IMPORT_ERRORS_SHOWN = 200
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 30
 
 REST_FRAMEWORK = {

@@ -1,0 +1,95 @@
+"""The imports REST API: upload a customs file, follow its batch, list the batches."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from exports import services
+from exports.api.serializers import (
+    ImportBatchDetailSerializer,
+    ImportBatchSerializer,
+    ImportUploadSerializer,
+)
+from exports.forms import ImportBatchFilter
+from exports.models import ImportBatch
+
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    description="The batch's URL, to follow it until it ends.",
+    response=[202],
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List import batches, newest first"),
+    retrieve=extend_schema(
+        summary="One import batch",
+        description="Its counts, skipped rows by reason, warnings, why it failed, the first row "
+        "errors and, while it is pending or running, its progress.",
+    ),
+    create=extend_schema(
+        summary="Upload a customs file to import (Compliance)",
+        description="Stores the file as a pending batch and imports it in the background: poll "
+        "the batch's URL until its status is succeeded or failed. A file with any row error "
+        "stores nothing. The same bytes uploaded again return the existing batch.",
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[LOCATION],
+        responses={
+            202: OpenApiResponse(
+                ImportBatchDetailSerializer, description="Accepted: the new, pending batch."
+            ),
+            200: OpenApiResponse(
+                ImportBatchDetailSerializer,
+                description="The same file was uploaded before: its batch; nothing new stored.",
+            ),
+            400: OpenApiResponse(description="No file, an empty file or one over the size limit."),
+            401: OpenApiResponse(description="Not authenticated."),
+            403: OpenApiResponse(description="Only Compliance may upload."),
+        },
+    ),
+)
+class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Uploaded customs files and what became of them."""
+
+    queryset = ImportBatch.objects.select_related("uploaded_by")
+    serializer_class = ImportBatchSerializer
+    filterset_class = ImportBatchFilter
+    ordering_fields = ["created_at", "finished_at", "rows_read", "rows_stored"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # A batch's row errors can run to megabytes; the list shows only the counts.
+            queryset = queryset.defer("errors", "warnings", "skipped_reasons", "message")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ImportBatchSerializer
+        return ImportBatchDetailSerializer
+
+    def create(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        batch, created = services.import_batch_register(
+            file=file, original_name=file.name, uploaded_by=request.user
+        )
+        # Read again: without a broker the import has already run by now.
+        data = self.get_serializer(self.get_queryset().get(pk=batch.pk)).data
+        if not created:
+            return Response(data, status=status.HTTP_200_OK)
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})

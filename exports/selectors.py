@@ -1,0 +1,34 @@
+"""Reads of the exports domain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from exports.models import ExportRecord, ImportBatch
+
+
+def figure_history(
+    *, series: str, period_start: date, period_end: date, partner: str = ""
+) -> QuerySet[ExportRecord]:
+    """Every version of one figure, oldest first: the superseded ones and the current one."""
+    return (
+        ExportRecord.objects.filter(
+            series__code=series,
+            period_start=period_start,
+            period_end=period_end,
+            partner=partner,
+        )
+        .select_related("batch", "superseded_by_batch", "series")
+        .order_by("batch__created_at", "batch_id")
+    )
+
+
+def current_records(*, series: str | None = None) -> QuerySet[ExportRecord]:
+    records = ExportRecord.objects.filter(is_current=True).select_related("series", "batch")
+    return records.filter(series__code=series) if series else records
+
+
+def batches_unfinished() -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.filter(status__in=[ImportBatch.Status.PENDING, "running"])

@@ -1,0 +1,248 @@
+"""Import batches: registering an upload, and processing it exactly once.
+
+Processing claims the batch with a PostgreSQL session lock, which a dead worker's connection
+releases: a re-delivered task finds a batch claimed by a live worker and does nothing, or one
+left `running` by a dead worker and runs it again. The records and the batch's success are
+written in one transaction, so a batch is never half-written nor written twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from exports.models import ImportBatch, Series
+from exports.parsers import parse_file
+from exports.parsers.base import ParseFailure, ParseResult
+from exports.services import checks
+from exports.services.writing import records_write
+
+logger = logging.getLogger(__name__)
+Status = ImportBatch.Status
+BATCH_LOCK_NAMESPACE = 7_310
+# Worth a retry of the whole batch: the database went away for a moment.
+TEMPORARY_ERRORS = (OperationalError, InterfaceError)
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+def _sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _enqueue(batch_id: int) -> None:
+    from exports.tasks import import_batch_run
+
+    try:
+        import_batch_run.delay(batch_id)
+    except Exception:  # noqa: BLE001 - any broker failure leaves the batch pending, not lost
+        logger.warning("Could not enqueue import batch %s; it stays pending", batch_id)
+
+
+def import_batch_register(
+    *, file: File, original_name: str, uploaded_by=None, enqueue: bool = True
+) -> tuple[ImportBatch, bool]:
+    """Store an uploaded file as a pending batch; the same bytes again return the first batch."""
+    limit = settings.IMPORT_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            {
+                "file": f"{original_name} is {filesizeformat(file.size)}; the limit is "
+                f"{filesizeformat(limit)}."
+            }
+        )
+    if file.size == 0:
+        raise ValidationError({"file": f"{original_name} is empty."})
+    sha256 = _sha256(file)
+    existing = ImportBatch.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            batch = ImportBatch(
+                original_name=original_name[:255],
+                sha256=sha256,
+                size=file.size,
+                uploaded_by=uploaded_by if uploaded_by and uploaded_by.is_authenticated else None,
+            )
+            batch.file.save(original_name, file, save=False)
+            batch.save()
+            transaction.on_commit(lambda: _report(batch, "queued"))
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue(batch.pk))
+    except IntegrityError:
+        # The same file uploaded twice at once: the other upload won.
+        batch.file.delete(save=False)
+        return ImportBatch.objects.get(sha256=sha256), False
+    return batch, True
+
+
+def _transition(batch: ImportBatch, to: str, **fields: Any) -> None:
+    """Move a batch to another status, only from a status that may lead there."""
+    allowed_from = [s for s, targets in ImportBatch.TRANSITIONS.items() if to in targets]
+    updated = ImportBatch.objects.filter(pk=batch.pk, status__in=allowed_from).update(
+        status=to, **fields
+    )
+    if not updated:
+        raise InvalidTransition(f"Import batch {batch.pk} cannot go to {to}.")
+    batch.refresh_from_db()
+
+
+@contextmanager
+def _claimed(batch_id: int) -> Iterator[bool]:
+    """Hold the batch's session lock while processing; False when a live worker holds it."""
+    if connection.vendor != "postgresql":
+        yield True  # the embedded default runs tasks in-process, one at a time
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [BATCH_LOCK_NAMESPACE, batch_id]
+                )
+
+
+def progress_key(batch_id: int) -> str:
+    return f"import-batch-progress:{batch_id}"
+
+
+def import_batch_progress(batch_id: int) -> dict | None:
+    return cache.get(progress_key(batch_id))
+
+
+def _report(batch: ImportBatch, stage: str, **details: Any) -> None:
+    cache.set(progress_key(batch.pk), {"stage": stage, **details}, timeout=6 * 3600)
+
+
+def _fail(
+    batch: ImportBatch,
+    *,
+    message: str = "",
+    result: ParseResult | None = None,
+    errors: list | None = None,
+) -> ImportBatch:
+    fields: dict[str, Any] = {"message": message, "finished_at": timezone.now()}
+    if result is not None:
+        fields.update(
+            format=result.format,
+            rows_read=result.rows_read,
+            rows_skipped=sum(result.skipped.values()),
+            skipped_reasons=dict(result.skipped),
+            warnings=result.warnings,
+        )
+    if errors:
+        fields.update(
+            errors=[error.as_dict() for error in errors],
+            rows_in_error=len({error.line for error in errors}),
+        )
+    _transition(batch, Status.FAILED, **fields)
+    _report(batch, "failed")
+    return batch
+
+
+def import_batch_process(
+    *, batch_id: int, on_stage: Callable[[str], None] | None = None
+) -> ImportBatch | None:
+    """Parse, validate and store one batch; safe to call again for the same batch."""
+    with _claimed(batch_id) as claimed:
+        batch = ImportBatch.objects.filter(pk=batch_id).first()
+        if batch is None or not claimed or batch.is_finished:
+            return batch
+        _transition(batch, Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        _report(batch, "claimed", attempt=batch.attempts)
+        try:
+            return _process(batch, on_stage or (lambda stage: None))
+        except TEMPORARY_ERRORS:
+            raise  # the task retries; the batch stays running and is claimed again
+        except Exception as error:
+            logger.exception("Import batch %s failed unexpectedly", batch_id)
+            return _fail(
+                batch,
+                message=f"Unexpected error while importing ({type(error).__name__}); "
+                "nothing was stored. The team has been told.",
+            )
+
+
+def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch:
+    on_stage("reading")
+    _report(batch, "reading")
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    on_stage("parsing")
+    _report(batch, "parsing", size=len(data))
+    try:
+        result = parse_file(
+            data,
+            file_name=batch.original_name,
+            known_series=frozenset(Series.objects.values_list("code", flat=True)),
+            max_expanded_bytes=settings.IMPORT_MAX_EXPANDED_BYTES,
+        )
+    except ParseFailure as failure:
+        return _fail(batch, message=str(failure))
+    errors = result.errors + checks.span_conflicts(result.rows)
+    if errors:
+        errors.sort(key=lambda error: (error.line or 0, error.column or ""))
+        return _fail(
+            batch,
+            message=f"{len(errors):,} row error(s): nothing was stored.",
+            result=result,
+            errors=errors,
+        )
+    on_stage("writing")
+    _report(batch, "writing", rows=len(result.rows))
+    warnings = result.warnings + checks.cumulative_warnings(result.rows, result.cumulative)
+    with transaction.atomic():
+        counts = records_write(batch=batch, rows=result.rows)
+        checks.year_to_date_store(result.cumulative, batch=batch)
+        _transition(
+            batch,
+            Status.SUCCEEDED,
+            format=result.format,
+            rows_read=result.rows_read,
+            rows_stored=counts.stored,
+            rows_superseding=counts.superseding,
+            rows_unchanged=counts.unchanged,
+            rows_skipped=sum(result.skipped.values()),
+            skipped_reasons=dict(result.skipped),
+            warnings=warnings,
+            finished_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: _report(batch, "succeeded"))
+    on_stage("done")
+    return batch
+
+
+def import_batches_requeue(*, older_than_seconds: int = 300) -> list[int]:
+    """Enqueue again the batches still pending after a while (e.g. Redis was down)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        ImportBatch.objects.filter(status=Status.PENDING, created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for batch_id in ids:
+        _enqueue(batch_id)
+    return ids

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from exports import views
+
+app_name = "exports"
+urlpatterns = [
+    path("", views.ImportBatchListView.as_view(), name="batch-list"),
+    path("new/", views.ImportUploadView.as_view(), name="batch-create"),
+    path("<int:pk>/", views.ImportBatchDetailView.as_view(), name="batch-detail"),
+    path("<int:pk>/file/", views.ImportBatchFileView.as_view(), name="batch-file"),
+    path("<int:pk>/errors.csv", views.ImportBatchErrorsView.as_view(), name="batch-errors"),
+]

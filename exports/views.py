@@ -1,0 +1,248 @@
+"""The imports pages: upload a customs file, the list of batches, one batch, its file and errors."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from exports import services
+from exports.forms import ImportBatchFilter, ImportUploadForm
+from exports.models import ImportBatch
+from licensing.views.common import PageMixin, label_empty_choices
+
+SECTION = "imports"
+RECORDS_PER_PAGE = 50
+# What a spreadsheet would run as a formula when it starts a cell (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+VALUE_UNIT_LABELS = {
+    "CNY_100M": "100 million CNY",
+    "CNY_10K": "10,000 CNY",
+    "USD": "USD",
+    "USD_1K": "thousand USD",
+    "USD_1M": "million USD",
+}
+# The stages import_batch_process reports, in order.
+STAGES = [
+    ("reading", "Reading the file"),
+    ("parsing", "Parsing and checking the rows"),
+    ("writing", "Storing the records"),
+]
+
+
+def spreadsheet_safe(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text instead of running it as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def duration_label(batch: ImportBatch) -> str:
+    """How long the batch ran, e.g. "0.4 s", "2 min 05 s"; empty when it has not finished."""
+    if batch.started_at is None or batch.finished_at is None:
+        return ""
+    seconds = (batch.finished_at - batch.started_at).total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+@dataclass
+class BatchRow:
+    batch: ImportBatch
+    duration: str
+
+
+@dataclass
+class Step:
+    label: str
+    state: str  # "done", "current" or "waiting"
+    detail: str = ""
+
+
+def progress_steps(progress: dict | None) -> list[Step]:
+    """The stages of a running import, as import_batch_progress last reported them."""
+    stage = (progress or {}).get("stage")
+    names = [name for name, _ in STAGES]
+    if stage in names:
+        current = names.index(stage)
+    elif stage in ImportBatch.FINISHED:
+        current = len(names)  # finished a moment ago; the batch row is about to say so
+    else:
+        current = -1  # not started
+    steps = []
+    for index, (name, label) in enumerate(STAGES):
+        state = "done" if index < current else "current" if index == current else "waiting"
+        detail = ""
+        if name == "parsing" and progress and progress.get("size"):
+            detail = filesizeformat(progress["size"])
+        elif name == "writing" and progress and progress.get("rows") is not None:
+            detail = f"{progress['rows']:,} rows"
+        steps.append(Step(label, state, detail if state != "waiting" else ""))
+    return steps
+
+
+@dataclass
+class Pager:
+    page: Page
+    previous_url: str
+    next_url: str
+
+
+def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor: str) -> Pager:
+    """One page of records, with links that keep the other table's page."""
+    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
+    page.object_list = list(page.object_list)
+    for record in page.object_list:
+        record.value_unit_label = VALUE_UNIT_LABELS.get(record.value_unit, record.value_unit)
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return Pager(
+        page=page,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
+
+
+class ImportUploadView(PageMixin, FormView):
+    permission_required = "exports.add_importbatch"
+    form_class = ImportUploadForm
+    template_name = "exports/batch_form.html"
+    section = SECTION
+
+    def form_valid(self, form: ImportUploadForm) -> HttpResponse:
+        upload = form.cleaned_data["file"]
+        try:
+            batch, created = services.import_batch_register(
+                file=upload, original_name=upload.name, uploaded_by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        if created:
+            messages.success(
+                self.request,
+                f"Queued: {batch.original_name} will be imported in the background.",
+            )
+        else:
+            messages.info(
+                self.request,
+                f"This file was already uploaded as import {batch.pk}: nothing new was stored.",
+            )
+        return redirect("exports:batch-detail", pk=batch.pk)
+
+
+class ImportBatchListView(PageMixin, FilterView):
+    permission_required = "exports.view_importbatch"
+    # A batch's row errors can run to megabytes; the list shows only the counts.
+    queryset = ImportBatch.objects.select_related("uploaded_by").defer(
+        "errors", "warnings", "skipped_reasons"
+    )
+    filterset_class = ImportBatchFilter
+    template_name = "exports/batch_list.html"
+    paginate_by = 50
+    section = SECTION
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        label_empty_choices(filterset.form)
+        return filterset
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            rows=[BatchRow(batch, duration_label(batch)) for batch in context["object_list"]],
+            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+        )
+        return context
+
+
+class ImportBatchDetailView(PageMixin, DetailView):
+    permission_required = "exports.view_importbatch"
+    queryset = ImportBatch.objects.select_related("uploaded_by")
+    template_name = "exports/batch_detail.html"
+    context_object_name = "batch"
+    section = SECTION
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        progress = None if batch.is_finished else services.import_batch_progress(batch.pk)
+        context.update(
+            duration=duration_label(batch),
+            steps=None if batch.is_finished else progress_steps(progress),
+            errors_shown=batch.errors[: settings.IMPORT_ERRORS_SHOWN],
+            errors_total=len(batch.errors),
+            skipped_reasons=sorted(
+                batch.skipped_reasons.items(), key=lambda item: (-item[1], item[0])
+            ),
+        )
+        # Only a batch that succeeded stored anything: a failed one wrote nothing.
+        if batch.status == ImportBatch.Status.SUCCEEDED:
+            context.update(
+                stored=records_pager(
+                    self.request,
+                    batch.records.select_related("series"),
+                    param="page",
+                    anchor="records",
+                ),
+                superseded=records_pager(
+                    self.request,
+                    batch.superseded_records.select_related("series"),
+                    param="superseded_page",
+                    anchor="superseded",
+                ),
+            )
+        return context
+
+
+class ImportBatchFileView(PermissionRequiredMixin, View):
+    permission_required = "exports.view_importbatch"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = get_object_or_404(ImportBatch.objects.only("file", "original_name"), pk=pk)
+        try:
+            handle = batch.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404("The uploaded file is missing from storage.") from error
+        return FileResponse(handle, as_attachment=True, filename=batch.original_name)
+
+
+class ImportBatchErrorsView(PermissionRequiredMixin, View):
+    permission_required = "exports.view_importbatch"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = get_object_or_404(ImportBatch.objects.only("errors"), pk=pk)
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="import-{pk}-errors.csv"'},
+        )
+        # The byte-order mark makes spreadsheets read the file as UTF-8 (messages quote Chinese).
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(["line", "column", "message"])
+        for error in batch.errors:
+            writer.writerow(
+                [spreadsheet_safe(error.get(key)) for key in ("line", "column", "message")]
+            )
+        return response
