@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.ImportBatchDetailView.as_view(), name="batch-detail"),
     path("<int:pk>/file/", views.ImportBatchFileView.as_view(), name="batch-file"),
     path("<int:pk>/errors.csv", views.ImportBatchErrorsView.as_view(), name="batch-errors"),
+    path("figures/<int:pk>/", views.FigureHistoryView.as_view(), name="figure-history"),
 ]

@@ -21,7 +21,8 @@ from django_filters.views import FilterView
 
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
-from exports.models import ImportBatch
+from exports.models import ExportRecord, ImportBatch
+from exports.selectors import figure_history
 from licensing.views.common import PageMixin, label_empty_choices
 
 SECTION = "imports"
@@ -246,3 +247,23 @@ class ImportBatchErrorsView(PermissionRequiredMixin, View):
                 [spreadsheet_safe(error.get(key)) for key in ("line", "column", "message")]
             )
         return response
+
+
+class FigureHistoryView(PageMixin, DetailView):
+    """Every version of one figure: the one shown now and those it revised."""
+
+    permission_required = "exports.view_exportrecord"
+    template_name = "exports/figure_history.html"
+    section = "imports"
+    queryset = ExportRecord.objects.select_related("series")
+    context_object_name = "record"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        record = self.object
+        versions = figure_history(
+            series=record.series.code,
+            period_start=record.period_start,
+            period_end=record.period_end,
+            partner=record.partner,
+        )
+        return super().get_context_data(versions=versions, **kwargs)

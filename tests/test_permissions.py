@@ -9,10 +9,12 @@ import json
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from exports.services import import_batch_process, import_batch_register
 from licensing.models import Approval, Licence
 from tests.conftest import client_for
 from tests.factories import (
@@ -27,6 +29,10 @@ from tests.factories import (
 )
 
 LOGIN = "login"
+UPLOAD = (
+    b"series,period,partner,tonnes,value,value_unit,source_url\n"
+    b"gacc-rare-earths,2025-11,,5493.873,3.497,CNY_100M,https://example.org/gacc\n"
+)
 ROLES = ("anonymous", "analyst", "manager", "compliance")
 
 
@@ -66,6 +72,13 @@ PAGES = [
     Cell("GET", "/licences/{licence}/edit/", COMPLIANCE_ONLY),
     Cell("POST", "/licences/{licence}/edit/", (LOGIN, 403, 403, 302), body="licence_form"),
     Cell("GET", "/control-measures/", NO_MANAGER),
+    Cell("GET", "/imports/", NO_MANAGER),
+    Cell("GET", "/imports/new/", COMPLIANCE_ONLY),
+    Cell("POST", "/imports/new/", (LOGIN, 403, 403, 302), body="upload"),
+    Cell("GET", "/imports/{batch}/", NO_MANAGER),
+    Cell("GET", "/imports/{batch}/file/", NO_MANAGER),
+    Cell("GET", "/imports/{batch}/errors.csv", NO_MANAGER),
+    Cell("GET", "/imports/figures/{record}/", NO_MANAGER),
 ]
 
 API = [
@@ -93,6 +106,9 @@ API = [
     Cell("POST", "/api/v1/approvals/", (401, 403, 403, 201), body="approval_json"),
     Cell("PATCH", "/api/v1/approvals/{approval}/", (401, 403, 403, 200), body="statement_json"),
     Cell("DELETE", "/api/v1/approvals/{approval}/", (401, 403, 403, 403)),
+    Cell("GET", "/api/v1/imports/", API_NO_MANAGER),
+    Cell("GET", "/api/v1/imports/{batch}/", API_NO_MANAGER),
+    Cell("POST", "/api/v1/imports/", (401, 403, 403, 202), body="upload"),
 ]
 
 
@@ -109,7 +125,13 @@ def objects(db):
         evidence_file=SimpleUploadedFile("letter.txt", b"Approved under the general licence."),
         evidence_file_name="letter.txt",
     )
+    batch, _ = import_batch_register(
+        file=ContentFile(UPLOAD, name="stored.csv"), original_name="stored.csv", enqueue=False
+    )
+    import_batch_process(batch_id=batch.pk)
     return {
+        "batch": batch.pk,
+        "record": batch.records.first().pk,
         "automaker": automaker.pk,
         "licence": licence.pk,
         "approval": approval.pk,
@@ -162,6 +184,9 @@ def client_as(role: str, request) -> Client:
 
 def call(client: Client, cell: Cell, objects: dict):
     url = cell.url.format(**objects)
+    if cell.body == "upload":
+        upload = UPLOAD.replace(b"5493.873", b"5500.001")  # other bytes than the stored batch
+        return client.post(url, {"file": ContentFile(upload, name="new.csv")})
     data = payload(cell.body, objects) if cell.body else None
     if cell.url.startswith("/api/"):
         return client.generic(

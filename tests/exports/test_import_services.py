@@ -232,3 +232,15 @@ def test_processing_a_finished_batch_again_changes_nothing():
     assert again.status == ImportBatch.Status.SUCCEEDED
     assert again.attempts == 1
     assert table_counts() == before
+
+
+def test_the_revisions_page_shows_both_versions_of_a_revised_figure(analyst_client):
+    run((DATA / "gacc_rare_earths_monthly.csv").read_bytes())
+    revised = run(gacc_table(11, 5501.2, 3.51, 58200.327), name="2025-11-revised.xlsx")
+    record = current("gacc-rare-earths", "2025-11")
+
+    page = analyst_client.get(f"/imports/figures/{record.pk}/").content.decode()
+
+    assert "5,493.873" in page or "5493.873" in page
+    assert "5,501.2" in page or "5501.2" in page
+    assert f'Superseded by <a href="/imports/{revised.pk}/">import {revised.pk}</a>' in page
