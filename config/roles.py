@@ -27,10 +27,12 @@ _READ_EXPORTS = [
     "exports.view_importbatch",
     "exports.view_yeartodatefigure",
 ]
+_READ_DASHBOARDS = ["dashboards.view_monthlysummary"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALYST: _READ_LICENSING + _READ_EXPORTS,
+    ANALYST: _READ_LICENSING + _READ_EXPORTS + _READ_DASHBOARDS,
     COMPLIANCE: _READ_LICENSING
     + _READ_EXPORTS
+    + _READ_DASHBOARDS
     + [
         "exports.add_importbatch",
         "licensing.add_licence",
@@ -44,6 +46,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "licensing.view_exporter",
         "licensing.view_automaker",
         "licensing.view_licence",
+        "exports.view_series",
+        "dashboards.view_monthlysummary",
     ],
 }
 

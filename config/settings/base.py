@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "licensing",
     "exports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("RAREGATE_TASK_VISIBILITY_TIMEOUT", default=3600)
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "refresh-monthly-summaries": {
+        "task": "dashboards.tasks.monthly_summaries_refresh",
+        "schedule": env.int("RAREGATE_SUMMARY_REFRESH_SECONDS", default=6 * 3600),
+    },
+    "requeue-pending-imports": {
+        "task": "exports.tasks.import_batches_requeue",
+        "schedule": 300,
+    },
+}
 
 if REDIS_URL:
     CACHES = {

@@ -95,6 +95,15 @@ def import_batch_register(
     return batch, True
 
 
+def _refresh_summaries() -> None:
+    from dashboards.tasks import monthly_summaries_refresh
+
+    try:
+        monthly_summaries_refresh.delay()
+    except Exception:  # noqa: BLE001 - the beat schedule rebuilds them later anyway
+        logger.warning("Could not enqueue the summary rebuild; the periodic one will do it")
+
+
 def _transition(batch: ImportBatch, to: str, **fields: Any) -> None:
     """Move a batch to another status, only from a status that may lead there."""
     allowed_from = [s for s, targets in ImportBatch.TRANSITIONS.items() if to in targets]
@@ -231,6 +240,7 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
             finished_at=timezone.now(),
         )
         transaction.on_commit(lambda: _report(batch, "succeeded"))
+        transaction.on_commit(_refresh_summaries)
     on_stage("done")
     return batch
 

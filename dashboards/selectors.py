@@ -1,0 +1,192 @@
+"""Reads for the dashboards: monthly summaries (never raw records) and the dates that matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+from django.db.models import Count, QuerySet
+
+from dashboards.models import MonthlySummary
+from licensing.models import ControlMeasure, Licence
+
+HEADLINE_SERIES = "gacc-rare-earths"
+SUMMARY_COLUMNS = [
+    "period_start",
+    "period_end",
+    "tonnes",
+    "value",
+    "value_unit",
+    "mom_pct",
+    "yoy_pct",
+    "ytd_tonnes",
+    "ytd_complete",
+    "ytd_yoy_pct",
+    "batch_id",
+    "record_id",
+    "source_url",
+]
+
+
+def summaries(
+    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+) -> QuerySet[MonthlySummary]:
+    """One series' summaries to one partner ("" = all destinations), oldest first."""
+    rows = MonthlySummary.objects.filter(series__code=series, partner=partner)
+    if start:
+        rows = rows.filter(period_end__gte=start)
+    if end:
+        rows = rows.filter(period_start__lte=end)
+    return rows.order_by("period_start")
+
+
+def summary_frame(
+    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """The summaries as the chart builders take them (see dashboards/charts.py)."""
+    rows = list(
+        summaries(series=series, partner=partner, start=start, end=end).values(*SUMMARY_COLUMNS)
+    )
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    for column in ("tonnes", "value", "ytd_tonnes", "mom_pct", "yoy_pct", "ytd_yoy_pct"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["ytd_complete"] = frame["ytd_complete"].astype(bool)
+    frame["label"] = [
+        f"{s:%Y-%m}" if s == e else f"{s:%Y-%m}/{e:%Y-%m}"
+        for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
+    ]
+    return frame
+
+
+def destination_frame(
+    *, series: str, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Tonnes by partner and period (partners only, not the all-destinations total)."""
+    rows = MonthlySummary.objects.filter(series__code=series).exclude(partner="")
+    if start:
+        rows = rows.filter(period_end__gte=start)
+    if end:
+        rows = rows.filter(period_start__lte=end)
+    frame = pd.DataFrame(
+        list(rows.values("period_start", "partner", "tonnes")),
+        columns=["period_start", "partner", "tonnes"],
+    )
+    frame["tonnes"] = frame["tonnes"].astype(float)
+    return frame
+
+
+def partners_of(series: str) -> list[str]:
+    return list(
+        MonthlySummary.objects.filter(series__code=series)
+        .values_list("partner", flat=True)
+        .distinct()
+        .order_by("partner")
+    )
+
+
+def periods_of(series: str, partner: str = "") -> list[MonthlySummary]:
+    """The periods a series has, newest first (for choosing a month on the overview)."""
+    return list(summaries(series=series, partner=partner).order_by("-period_start"))
+
+
+@dataclass
+class Card:
+    """The headline figures of one period, with what the year to date lacks when incomplete."""
+
+    summary: MonthlySummary
+    ytd_missing: list[str] = field(default_factory=list)
+
+
+def headline_card(*, series: str = HEADLINE_SERIES, period: date | None = None) -> Card | None:
+    """The latest period of the series to all destinations, or the one starting on `period`."""
+    rows = summaries(series=series).select_related("series", "batch")
+    summary = (
+        rows.filter(period_start=period).first()
+        if period
+        else rows.order_by("-period_start").first()
+    )
+    if summary is None:
+        return None
+    return Card(summary=summary, ytd_missing=_months_missing(summary))
+
+
+def _months_missing(summary: MonthlySummary) -> list[str]:
+    if summary.ytd_complete:
+        return []
+    year = summary.period_end.year
+    covered: set[int] = set()
+    for start, end in summaries(
+        series=summary.series.code,
+        partner=summary.partner,
+        start=date(year, 1, 1),
+        end=summary.period_end,
+    ).values_list("period_start", "period_end"):
+        covered.update(range(start.month, end.month + 1))
+    return [
+        date(year, month, 1).strftime("%B")
+        for month in range(1, summary.period_end.month + 1)
+        if month not in covered
+    ]
+
+
+def _short(reference: str) -> str:
+    number = re.search(r"No\. (\d+)", reference)
+    return f"No. {number.group(1)}" if number else reference
+
+
+def _merged(names: list[str], suffix: str) -> str:
+    """ "No. 57", "No. 61" + " suspended" -> "Nos. 57, 61 suspended"."""
+    numbers = sorted((name[4:] for name in names if name.startswith("No. ")), key=int)
+    if len(numbers) == len(names) > 1:
+        return f"Nos. {', '.join(numbers)}{suffix}"
+    return "; ".join(names) + suffix
+
+
+def policy_events(*, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Dates to mark on charts: measures taking effect, suspensions, general licences, expiries.
+
+    Events of one kind on one day are merged ("Nos. 57, 61, 62 suspended").
+    """
+    grouped: dict[tuple[date, str], list[str]] = {}
+
+    def add(day: date, kind: str, name: str) -> None:
+        grouped.setdefault((day, kind), []).append(name)
+
+    for measure in ControlMeasure.objects.order_by("effective_from", "reference"):
+        if measure.kind == ControlMeasure.Kind.GENERAL_LICENCES_ISSUED:
+            add(measure.effective_from, "general_licences", measure.reference)
+        else:
+            add(measure.effective_from, "measure", _short(measure.reference))
+        if measure.suspended_from:
+            add(measure.suspended_from, "suspension_start", _short(measure.reference))
+        if measure.suspended_until:
+            day_after = measure.suspended_until + timedelta(days=1)
+            add(day_after, "suspension_end", _short(measure.reference))
+    suffixes = {
+        "measure": " in force",
+        "general_licences": "",
+        "suspension_start": " suspended",
+        "suspension_end": " back in force",
+    }
+    events = [
+        {"date": day, "label": _merged(names, suffixes[kind]), "kind": kind}
+        for (day, kind), names in grouped.items()
+    ]
+    expiries = (
+        Licence.objects.filter(status=Licence.Status.ISSUED, valid_until__isnull=False)
+        .values("valid_until")
+        .annotate(count=Count("id"))
+        .order_by("valid_until")
+    )
+    for row in expiries:
+        count = row["count"]
+        noun = "licence expires" if count == 1 else f"{count} licences expire"
+        events.append({"date": row["valid_until"], "label": noun, "kind": "licence_expiry"})
+    frame = pd.DataFrame(events, columns=["date", "label", "kind"])
+    if start:
+        frame = frame[frame["date"] >= start]
+    if end:
+        frame = frame[frame["date"] <= end]
+    return frame.sort_values("date").reset_index(drop=True)
