@@ -237,7 +237,8 @@ def database_prepare(url: str, env: dict, *, allow_truncate: bool) -> str:
                 "--allow-truncate if that is what you want, or use another DATABASE_URL."
             )
         tables_empty(conn)
-        return conn.execute("SHOW server_version").fetchone()[0]
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    return f"{version}; {server_settings(url)}"
 
 
 def tables_empty(conn) -> None:
@@ -262,8 +263,9 @@ def rows_export(url: str, batch_id: int, path: Path) -> None:
 
 def copy_timed(
     url: str, path: Path, *, table: str, foreign_keys: bool = False
-) -> tuple[float, int]:
-    """(seconds to COPY the CSV into a fresh table like exports_exportrecord and commit, rows)."""
+) -> tuple[float, int, int]:
+    """Seconds to COPY the CSV into a fresh table like exports_exportrecord and commit; rows
+    copied; bytes of WAL the server wrote meanwhile."""
     with connect(url) as conn:
         conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute(f"CREATE TABLE {table} (LIKE {TABLE} INCLUDING ALL)")
@@ -280,6 +282,8 @@ def copy_timed(
         conn.commit()
         conn.execute("CHECKPOINT")  # start from the same state as the imports do
         conn.commit()
+        wal_start = conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
+        conn.commit()
         with open(path, "rb") as source, conn.cursor() as cursor:
             start = time.perf_counter()
             with cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT csv)") as copy:
@@ -287,10 +291,12 @@ def copy_timed(
                     copy.write(data)
             conn.commit()
             seconds = time.perf_counter() - start
+        wal_sql = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)"
+        wal_bytes = int(conn.execute(wal_sql, [wal_start]).fetchone()[0])
         copied = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         conn.execute(f"DROP TABLE {table}")
         conn.commit()
-    return seconds, copied
+    return seconds, copied, wal_bytes
 
 
 def records_state(url: str) -> tuple[int, int]:
@@ -305,6 +311,12 @@ def checkpoint(url: str) -> None:
         conn.execute("CHECKPOINT")
 
 
+def server_settings(url: str) -> str:
+    with connect(url, autocommit=True) as conn:
+        names = ("shared_buffers", "max_wal_size", "synchronous_commit", "full_page_writes")
+        return ", ".join(f"{name} {conn.execute(f'SHOW {name}').fetchone()[0]}" for name in names)
+
+
 # --- One import, in its own process ------------------------------------------------------------
 
 
@@ -313,6 +325,7 @@ class Timers:
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
+        self.slow: list[tuple[str, float]] = []  # other SQL statements that took long
 
     def add(self, label: str, seconds: float) -> None:
         self.seconds[label] = self.seconds.get(label, 0.0) + seconds
@@ -362,6 +375,8 @@ def instrument(timers: Timers) -> None:
         (exports.services.checks, "cumulative_warnings", "cumulative_warnings"),
         (exports.services.checks, "year_to_date_store", "year_to_date_store"),
         (exports.services.batches, "records_write", "records_write"),
+        (exports.services.batches, "_transition", "transition"),
+        (exports.services.batches, "_report", "report"),
         (exports.services.writing, "table_frame", "table_frame"),
         (exports.services.writing, "_has_current_overlap", "overlap_test"),
         (exports.services.writing, "_copy", "copy"),
@@ -382,10 +397,56 @@ def instrument(timers: Timers) -> None:
             finally:
                 text = query if isinstance(query, str) else str(query)
                 label = next((lb for pattern, lb in SQL_LABELS if pattern.match(text)), None)
-                if label:
-                    timers.add(label, time.perf_counter() - start)
+                seconds = time.perf_counter() - start
+                timers.add(label or "sql_other", seconds)
+                if not label and seconds > 0.5:
+                    timers.slow.append((" ".join(text.split())[:100], seconds))
 
     database.connection.cursor_factory = TimedCursor
+
+
+def tasks_hold() -> list:
+    """Keep the Celery tasks the import sends (on commit) from running inside it.
+
+    Without REDIS_URL Celery runs tasks eagerly, in the caller; in production a worker runs them
+    after the import has finished. They are recorded here and run afterwards, timed on their own.
+    """
+    from celery.app.task import Task
+
+    queued: list = []
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        queued.append((self, args or (), kwargs or {}))
+
+    Task.apply_async = apply_async
+    return queued
+
+
+def tasks_run(queued: list, *, run: bool) -> list[dict]:
+    """Run the held tasks one by one (eagerly, as without Redis), each timed."""
+    from celery.app.task import Task
+
+    done = []
+    for task, args, kwargs in queued:
+        seconds = None
+        if run:
+            start = time.perf_counter()
+            Task.apply(task, args, kwargs, throw=True)
+            seconds = time.perf_counter() - start
+        done.append({"name": task.name, "seconds": seconds})
+    return done
+
+
+def wal_lsn(since: str | None = None):
+    """The server's WAL position now; or, given an earlier one, the bytes written since."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if since is None:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+        else:
+            cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [since])
+        return cursor.fetchone()[0] if since is None else int(cursor.fetchone()[0])
 
 
 def memory_now() -> dict:
@@ -394,7 +455,7 @@ def memory_now() -> dict:
     return {key: int(value) * 1024 for key, value in found.items()}
 
 
-def phase_import(path: Path) -> dict:
+def phase_import(path: Path, *, run_queued: bool) -> dict:
     """Import one file through the services; what happened, how long it took, peak memory."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -407,6 +468,7 @@ def phase_import(path: Path) -> dict:
 
     timers = Timers()
     instrument(timers)
+    queued = tasks_hold()
     stages: dict[str, float] = {}
     memory: dict[str, dict] = {"start": memory_now()}
 
@@ -414,22 +476,30 @@ def phase_import(path: Path) -> dict:
         stages[stage] = time.perf_counter() - start
         memory[stage] = memory_now()
 
+    wal_start = wal_lsn()
     start = time.perf_counter()
     with open(path, "rb") as handle:
         batch, created = import_batch_register(
             file=File(handle, name=path.name), original_name=path.name, enqueue=False
         )
     registered = time.perf_counter() - start
+    timers.seconds.clear()  # the breakdown starts after registering
     batch = import_batch_process(batch_id=batch.pk, on_stage=on_stage)
     seconds = time.perf_counter() - start
     memory["end"] = memory_now()
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    wal_bytes = wal_lsn(since=wal_start)
+    spent, slow = dict(timers.seconds), list(timers.slow)  # not the queued tasks' SQL
     return {
         "seconds": seconds,
         "registered": registered,
         "stages": stages,
-        "timers": timers.seconds,
+        "timers": spent,
+        "slow_sql": slow,
+        "wal_bytes": wal_bytes,
         "memory": memory,
-        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss": peak_rss,
+        "queued_tasks": tasks_run(queued, run=run_queued),
         "batch": {
             "id": batch.pk,
             "created": created,
@@ -446,8 +516,10 @@ def phase_import(path: Path) -> dict:
     }
 
 
-def import_run(path: Path, env: dict, label: str) -> dict:
+def import_run(path: Path, env: dict, label: str, *, run_queued: bool) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--phase", "import", str(path)]
+    if not run_queued:
+        command.append("--skip-queued-tasks")
     child = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     results = [line for line in child.stdout.splitlines() if line.startswith(RESULT_MARK)]
     if child.returncode or not results:
@@ -553,9 +625,8 @@ def memory_lines(result: dict) -> str:
     return "peak RSS so far at start / stage: " + ", ".join(parts)
 
 
-def report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_note) -> bool:
+def report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_note, wal) -> bool:
     rows = args.rows
-    a_rate, b_rate, c_rate = rows / a["seconds"], rows / b, rows / c["seconds"]
     ratio_a, ratio_c = a["seconds"] / b, c["seconds"] / b
     peak = max(a["peak_rss"], c["peak_rss"])
     ok_a = ratio_a <= TARGET_IMPORT_RATIO
@@ -563,7 +634,7 @@ def report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_n
     ok_mem = peak < TARGET_PEAK_RSS
     print()
     print("RareGate import throughput")
-    print(f"  PostgreSQL {version}, database {connection_params(args.database_url)['dbname']}")
+    print(f"  database {connection_params(args.database_url)['dbname']}: PostgreSQL {version}")
     print(
         f"  {rows:,} rows: {shape['partners']} partners (World and countries) × "
         f"{shape['commodities']} HS codes × {shape['months']:,} months "
@@ -577,15 +648,20 @@ def report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_n
     if limit_note:
         print(f"  note: {limit_note}")
     print()
-    print(f"  {'':34}{'seconds':>9}{'rows/s':>11}{'peak RSS':>11}")
-    print(
-        f"  {'(a) import through the services':34}{a['seconds']:9.2f}{a_rate:11,.0f}"
-        f"{mib(a['peak_rss']):>11}"
-    )
-    print(f"  {'(b) PostgreSQL COPY, same rows':34}{b:9.2f}{b_rate:11,.0f}")
-    print(f"  {'(c) revising import':34}{c['seconds']:9.2f}{c_rate:11,.0f}{mib(c['peak_rss']):>11}")
+    print(f"  {'':40}{'seconds':>9}{'rows/s':>11}{'peak RSS':>11}{'WAL¹':>11}")
+    lines = [
+        ("(a) import through the services", a["seconds"], a["peak_rss"], wal.get("a")),
+        ("(b) PostgreSQL COPY of the same rows", b, None, wal.get("b")),
+        ("(c) revising import", c["seconds"], c["peak_rss"], wal.get("c")),
+    ]
     if b_fk is not None:
-        print(f"  {'    (COPY with the foreign keys too)':34}{b_fk:9.2f}{rows / b_fk:11,.0f}")
+        lines.append(("    for reference: COPY with the FKs too", b_fk, None, None))
+    for label, seconds, rss, wal_bytes in lines:
+        print(
+            f"  {label:40}{seconds:9.2f}{rows / seconds:11,.0f}"
+            f"{mib(rss) if rss else '':>11}{mib(wal_bytes) if wal_bytes else '':>11}"
+        )
+    print("  ¹ WAL the whole server wrote meanwhile (other sessions' included)")
     print(
         f"  batches: (a) stored {a['batch']['rows_stored']:,}; (c) stored "
         f"{c['batch']['rows_stored']:,}, superseding {c['batch']['rows_superseding']:,}; "
@@ -599,11 +675,31 @@ def report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_n
         f"    peak memory {mib(peak)} ((a) {mib(a['peak_rss'])}, (c) {mib(c['peak_rss'])})"
         f"   target < 1 GiB   {verdict(ok_mem)}"
     )
+    if b_fk is not None:
+        print(
+            f"    (for reference, against COPY with the foreign keys: "
+            f"a/b = {a['seconds'] / b_fk:.2f}, c/b = {c['seconds'] / b_fk:.2f})"
+        )
+    tasks = [
+        (name, task) for name, result in (("a", a), ("c", c)) for task in result["queued_tasks"]
+    ]
+    if tasks:
+        print()
+        print(
+            "  background tasks the imports queued on commit (a worker runs them in production;"
+            " not in the times above):"
+        )
+        for name, task in tasks:
+            took = "not run" if task["seconds"] is None else f"{task['seconds']:.2f} s"
+            print(f"    after ({name}): {task['name']}: {took}")
     print()
     print("  where the imports spent their time (seconds)")
     print(f"    {'':52}{'(a)':>8}{'(c)':>8}")
     for (label, seconds_a), (_, seconds_c) in zip(breakdown(a), breakdown(c), strict=True):
         print(f"    {label:52}{seconds_a:8.2f}{seconds_c:8.2f}")
+    for name, result in (("a", a), ("c", c)):
+        for statement, seconds in result.get("slow_sql", []):
+            print(f"    ({name}) slow other SQL, {seconds:.2f} s: {statement}")
     print(f"    (a) {memory_lines(a)}")
     print(f"    (c) {memory_lines(c)}")
     return ok_a and ok_c and ok_mem
@@ -671,29 +767,31 @@ def run(args) -> int:
             print(f"note: {limit_note}")
         env = child_env(args.database_url, media, upload_limit)
 
+        run_queued = not args.skip_queued_tasks
         checkpoint(args.database_url)
         print("(a) importing through the services …", flush=True)
-        a = import_run(original, env, "(a)")
+        a = import_run(original, env, "(a)", run_queued=run_queued)
         batch_check(a, "(a)", rows=args.rows, superseding=0)
         print(f"    {a['seconds']:.2f} s", flush=True)
 
         print("(b) PostgreSQL COPY of the same rows …", flush=True)
         exported = workdir / "normalised_rows.csv"
         rows_export(args.database_url, a["batch"]["id"], exported)
-        b, copied = copy_timed(args.database_url, exported, table="bench_copy")
+        b, copied, b_wal = copy_timed(args.database_url, exported, table="bench_copy")
         if copied != args.rows:
             raise BenchError(f"COPY stored {copied:,} rows, expected {args.rows:,}.")
         print(f"    {b:.2f} s", flush=True)
         b_fk = None
-        if args.copy_with_foreign_keys:
-            b_fk, _ = copy_timed(
+        if not args.skip_fk_copy:
+            b_fk, _, _ = copy_timed(
                 args.database_url, exported, table="bench_copy_fk", foreign_keys=True
             )
             print(f"    with foreign keys: {b_fk:.2f} s", flush=True)
 
         checkpoint(args.database_url)
         print("(c) importing the revised file …", flush=True)
-        c = import_run(revised, env, "(c)")
+        c = import_run(revised, env, "(c)", run_queued=run_queued)
+        wal = {"a": a["wal_bytes"], "b": b_wal, "c": c["wal_bytes"]}
         batch_check(c, "(c)", rows=args.rows, superseding=args.rows)
         print(f"    {c['seconds']:.2f} s", flush=True)
         state = records_state(args.database_url)
@@ -702,10 +800,12 @@ def run(args) -> int:
                 f"After (c) there are {state[0]:,} records, {state[1]:,} current; expected "
                 f"{2 * args.rows:,} and {args.rows:,}."
             )
-        met = report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_note)
+        met = report(args, version, shape, sizes, generated, a, b, b_fk, c, state, limit_note, wal)
         if args.json:
             Path(args.json).write_text(
-                json.dumps({"rows": args.rows, "a": a, "b": b, "b_fk": b_fk, "c": c}, indent=2)
+                json.dumps(
+                    {"rows": args.rows, "a": a, "b": b, "b_fk": b_fk, "c": c, "wal": wal}, indent=2
+                )
             )
         if not args.keep_data:
             with connect(args.database_url) as conn:
@@ -744,9 +844,15 @@ def main(argv: list[str] | None = None) -> int:
         "--gzip", action="store_true", help="upload the files gzip-compressed (under 100 MB)"
     )
     parser.add_argument(
-        "--copy-with-foreign-keys",
+        "--skip-fk-copy",
         action="store_true",
-        help="also time COPY into a table that has ExportRecord's foreign keys (for reference)",
+        help="do not also time, for reference, COPY into a table with ExportRecord's foreign keys",
+    )
+    parser.add_argument(
+        "--skip-queued-tasks",
+        action="store_true",
+        help="do not run (and time) the background tasks an import queues, e.g. the dashboards' "
+        "summary rebuild; they are never part of the import's time",
     )
     parser.add_argument("--tmpdir", help="where to make the temporary directory")
     parser.add_argument("--keep-files", action="store_true", help="keep the generated files")
@@ -767,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.phase == "import":
-        result = phase_import(Path(args.file))
+        result = phase_import(Path(args.file), run_queued=not args.skip_queued_tasks)
         print(RESULT_MARK + json.dumps(result), flush=True)
         return 0
     try:

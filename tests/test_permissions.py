@@ -55,7 +55,9 @@ API_NO_MANAGER = (401, 200, 403, 200)
 
 PAGES = [
     Cell("GET", "/login/", (200, 200, 200, 200)),
-    Cell("GET", "/", (LOGIN, 302, 302, 302)),
+    Cell("GET", "/", ALL_READ),
+    Cell("GET", "/charts/", ALL_READ),
+    Cell("GET", "/charts/?format=csv", ALL_READ),
     Cell("GET", "/automakers/", ALL_READ),
     Cell("GET", "/automakers/{automaker}/", ALL_READ),
     Cell("GET", "/licences/", ALL_READ),
@@ -106,6 +108,9 @@ API = [
     Cell("POST", "/api/v1/approvals/", (401, 403, 403, 201), body="approval_json"),
     Cell("PATCH", "/api/v1/approvals/{approval}/", (401, 403, 403, 200), body="statement_json"),
     Cell("DELETE", "/api/v1/approvals/{approval}/", (401, 403, 403, 403)),
+    Cell("GET", "/api/v1/summaries/", API_ALL_READ),
+    Cell("GET", "/api/v1/series/", API_ALL_READ),
+    Cell("GET", "/api/v1/series/gacc-rare-earths/", API_ALL_READ),
     Cell("GET", "/api/v1/imports/", API_NO_MANAGER),
     Cell("GET", "/api/v1/imports/{batch}/", API_NO_MANAGER),
     Cell("POST", "/api/v1/imports/", (401, 403, 403, 202), body="upload"),

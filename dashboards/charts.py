@@ -1,0 +1,371 @@
+"""Plotly figures for the dashboards: a pandas DataFrame in, a plotly Figure out; no ORM.
+
+The frames are built by dashboards/selectors.py; the builders only draw what they are given.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+PRIMARY = "#16304f"
+ACCENT = "#c77d0a"
+SPAN = "#5a7ea6"
+WARNING = "#b42318"
+MUTED = "#8a97a8"
+GRID = "#e3e7ee"
+TEXT = "#1f2a37"
+
+# Our own template, so that a figure's JSON does not embed plotly's default one (about 7 KB).
+LAYOUT = {
+    "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
+    "title": {"font": {"size": 16, "color": PRIMARY}, "x": 0, "xanchor": "left"},
+    "colorway": [PRIMARY, ACCENT, "#4f7cac", "#e3a63f", "#8fb0d2", "#7d4e05", "#3a5674", "#d6c08d"],
+    "margin": {"l": 64, "r": 24, "t": 56, "b": 48},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "xaxis": {"gridcolor": GRID, "linecolor": MUTED, "ticks": "outside", "tickcolor": MUTED},
+    "yaxis": {"gridcolor": GRID, "zerolinecolor": MUTED, "rangemode": "tozero"},
+    "legend": {"orientation": "h", "x": 0, "y": -0.15, "xanchor": "left", "yanchor": "top"},
+    "hoverlabel": {"font": {"family": "system-ui, sans-serif"}},
+    "hovermode": "closest",
+}
+TEMPLATE = go.layout.Template(layout=LAYOUT)
+
+OTHER = "Other"
+OTHER_COLOUR = "#c3cad4"
+# A month bar takes this share of an average month; a January–February bar twice as much.
+MONTH_MS = 365.25 / 12 * 24 * 3600 * 1000
+BAR_WIDTH_MS = 0.8 * MONTH_MS
+
+EVENT_COLOURS = {
+    "measure": PRIMARY,
+    "general_licences": "#1e7b4f",
+    "suspension_start": "#6b4c9a",
+    "suspension_end": "#6b4c9a",
+    "licence_expiry": WARNING,
+}
+# Labels of events closer than this share a plot's top edge badly, so they go on another level.
+EVENT_NEARBY = timedelta(days=120)
+EVENT_LEVELS = 4
+EVENT_LEVEL_STEP = 0.07
+
+
+def monthly_bars(
+    summary: pd.DataFrame, *, title: str, events: pd.DataFrame | None = None
+) -> go.Figure:
+    """Tonnes per period as bars, a January–February span as one wide labelled bar."""
+    starts = _dates(summary["period_start"])
+    ends = _dates(summary["period_end"])
+    spans = [start != end for start, end in zip(starts, ends, strict=True)]
+    hover = [
+        "<br>".join(
+            [
+                f"<b>{label}</b>",
+                _tonnes(tonnes),
+                f"MoM {_pct(mom)}",
+                f"YoY {_pct(yoy)}",
+            ]
+        )
+        for label, tonnes, mom, yoy in zip(
+            summary["label"],
+            _floats(summary["tonnes"]),
+            _floats(summary["mom_pct"]),
+            _floats(summary["yoy_pct"]),
+            strict=True,
+        )
+    ]
+    figure = _figure(title=title)
+    figure.add_trace(
+        go.Bar(
+            name="tonnes",
+            x=[_middle(start, end) for start, end in zip(starts, ends, strict=True)],
+            y=_floats(summary["tonnes"]),
+            width=[
+                BAR_WIDTH_MS * _months(start, end) for start, end in zip(starts, ends, strict=True)
+            ],
+            marker={
+                "color": [SPAN if span else PRIMARY for span in spans],
+                "pattern": {
+                    "shape": ["/" if span else "" for span in spans],
+                    "fillmode": "replace",
+                    "fgcolor": "white",
+                    "fgopacity": 0.4,
+                },
+            },
+            text=[
+                _span_name(s, e) if span else ""
+                for s, e, span in zip(starts, ends, spans, strict=True)
+            ],
+            # Above the bar at full size: inside, plotly would shrink it to the bar's width.
+            textposition="outside",
+            constraintext="inside",
+            textangle=0,
+            outsidetextfont={"color": PRIMARY, "size": 12},
+            cliponaxis=False,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    figure.update_xaxes(type="date", tickformat="%b %Y")
+    figure.update_yaxes(title_text="tonnes", tickformat=",")
+    if events is not None:
+        add_events(figure, events)
+    return figure
+
+
+def year_to_date_lines(summary: pd.DataFrame, *, year: int) -> go.Figure:
+    """Cumulative tonnes of `year` against `year - 1`, month by month, complete points only."""
+    figure = _figure(title=f"Year to date, {year} against {year - 1}")
+    rows = pd.DataFrame(
+        {
+            "end": _dates(summary["period_end"]),
+            "ytd": _floats(summary["ytd_tonnes"]),
+            "complete": [_true(value) for value in summary["ytd_complete"]],
+            "ytd_yoy": _floats(summary["ytd_yoy_pct"]),
+        }
+    )
+    for shown, colour, dash in ((year, PRIMARY, "solid"), (year - 1, ACCENT, "dash")):
+        in_year = pd.Series(
+            [end.year == shown for end in rows["end"]], index=rows.index, dtype=bool
+        )
+        points = rows[in_year & rows["complete"]]
+        months = [end.month for end in points["end"]]
+        hover = []
+        for month, ytd, ytd_yoy in zip(months, points["ytd"], points["ytd_yoy"], strict=True):
+            lines = [f"<b>{_months_through(shown, month)}</b>", _tonnes(ytd)]
+            if not math.isnan(ytd_yoy):
+                lines.append(f"YoY {_pct(ytd_yoy)}")
+            hover.append("<br>".join(lines))
+        figure.add_trace(
+            go.Scatter(
+                name=str(shown),
+                x=months,
+                y=list(points["ytd"]),
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 2.5},
+                marker={"size": 6},
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_xaxes(
+        tickmode="array",
+        tickvals=list(range(1, 13)),
+        ticktext=[date(2000, month, 1).strftime("%b") for month in range(1, 13)],
+        range=[0.5, 12.5],
+    )
+    figure.update_yaxes(title_text="tonnes, cumulative", tickformat=",")
+    return figure
+
+
+def destination_bars(destinations: pd.DataFrame, *, top: int = 8) -> go.Figure:
+    """Stacked monthly tonnes of the `top` partners by total, the rest summed as "Other"."""
+    figure = _figure(title="By destination")
+    figure.update_layout(barmode="stack", hovermode="x unified", legend_traceorder="normal")
+    figure.update_yaxes(title_text="tonnes", tickformat=",")
+    if destinations.empty:
+        return figure
+    table = (
+        _tidy(destinations)
+        .pivot_table(index="period_start", columns="partner", values="tonnes", aggfunc="sum")
+        .sort_index()
+    )
+    totals = table.sum().reset_index(name="total")
+    # Ties broken by partner code, so that the same data always stacks the same way.
+    totals = totals.sort_values(["total", "partner"], ascending=[False, True])
+    leaders = list(totals["partner"][:top])
+    rest = [partner for partner in table.columns if partner not in leaders]
+    columns = [(partner, table[partner], None) for partner in leaders]
+    if rest:
+        columns.append((OTHER, table[rest].sum(axis=1, min_count=1), OTHER_COLOUR))
+    for name, tonnes, colour in columns:
+        tonnes = tonnes.dropna()
+        figure.add_trace(
+            go.Bar(
+                name=name,
+                x=list(tonnes.index),
+                y=list(tonnes),
+                marker_color=colour,
+                hovertext=[f"{name}: {_tonnes(value)}" for value in tonnes],
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    figure.update_xaxes(type="date", tickformat="%b %Y")
+    return figure
+
+
+def destination_map(destinations: pd.DataFrame) -> go.Figure:
+    """Tonnes by partner in the latest period of the frame, on a world map."""
+    frame = _tidy(destinations)
+    latest = frame[frame["period_start"] == frame["period_start"].max()] if len(frame) else frame
+    by_partner = latest.groupby("partner", as_index=False)["tonnes"].sum()
+    if len(latest):
+        start = latest["period_start"].iloc[0]
+        end = max(latest["period_end"]) if "period_end" in latest else start
+        title = f"By destination, {_period_name(start, end)}"
+    else:
+        title = "By destination: no data"
+    figure = _figure(title=title)
+    figure.add_trace(
+        go.Choropleth(
+            locationmode="ISO-3",
+            locations=list(by_partner["partner"]),
+            z=list(by_partner["tonnes"]),
+            colorscale=[[0, "#e8eef5"], [1, PRIMARY]],
+            marker_line={"color": "white", "width": 0.5},
+            colorbar={"title": {"text": "tonnes"}, "tickformat": ","},
+            hovertext=[
+                f"<b>{partner}</b><br>{_tonnes(tonnes)}"
+                for partner, tonnes in zip(by_partner["partner"], by_partner["tonnes"], strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    figure.update_geos(
+        showframe=False,
+        showcoastlines=False,
+        showcountries=True,
+        countrycolor="white",
+        showland=True,
+        landcolor="#f3f5f8",
+        projection_type="natural earth",
+        # plotly.js 4 crops to the locations by default; managers need the whole world.
+        fitbounds=False,
+    )
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 48, "b": 0})
+    return figure
+
+
+def add_events(figure: go.Figure, events: pd.DataFrame) -> go.Figure:
+    """Mark each event with a dashed vertical line and its label, coloured by kind."""
+    rows = sorted(
+        zip(_dates(events["date"]), events["label"], events["kind"], strict=True),
+        key=lambda row: row[0],
+    )
+    last_on_level: dict[int, date] = {}
+    for day, label, kind in rows:
+        if kind not in EVENT_COLOURS:
+            raise ValueError(f"unknown event kind {kind!r}")
+        colour = EVENT_COLOURS[kind]
+        level = _free_level(day, last_on_level)
+        last_on_level[level] = day
+        figure.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=day,
+            x1=day,
+            y0=0,
+            y1=1,
+            line={"color": colour, "width": 1.5, "dash": "dash"},
+            layer="above",
+        )
+        figure.add_annotation(
+            x=day,
+            xref="x",
+            y=round(1 - level * EVENT_LEVEL_STEP, 3),
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            xshift=3,
+            text=label,
+            showarrow=False,
+            align="left",
+            font={"size": 11, "color": colour},
+            bgcolor="rgba(255, 255, 255, 0.85)",
+            hovertext=f"{label}, {day.day} {day:%B %Y}",
+        )
+    return figure
+
+
+def figure_json(figure: go.Figure) -> str:
+    """The figure as JSON, for the cache and for embedding in a page."""
+    return pio.to_json(figure, validate=False)
+
+
+def _figure(*, title: str) -> go.Figure:
+    return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}})
+
+
+def _free_level(day: date, last_on_level: dict[int, date]) -> int:
+    """The lowest label level with no label in the last EVENT_NEARBY; else the least recent."""
+    for level in range(EVENT_LEVELS):
+        last = last_on_level.get(level)
+        if last is None or day - last >= EVENT_NEARBY:
+            return level
+    return min(last_on_level, key=lambda level: last_on_level[level])
+
+
+def _dates(values: Iterable) -> list[date]:
+    return [stamp.date() for stamp in pd.to_datetime(pd.Series(list(values), dtype=object))]
+
+
+def _floats(values: Iterable) -> list[float]:
+    return [math.nan if pd.isna(value) else float(value) for value in values]
+
+
+def _true(value: object) -> bool:
+    return not pd.isna(value) and bool(value)
+
+
+def _tidy(destinations: pd.DataFrame) -> pd.DataFrame:
+    frame = destinations.copy()
+    frame["period_start"] = _dates(frame["period_start"])
+    if "period_end" in frame:
+        frame["period_end"] = _dates(frame["period_end"])
+    frame["tonnes"] = _floats(frame["tonnes"])
+    return frame
+
+
+def _months(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _middle(start: date, end: date) -> date:
+    """The 15th of a single month, the boundary between the two months of a span."""
+    months = _months(start, end)
+    if months % 2:
+        return _add_months(start, months // 2).replace(day=15)
+    return _add_months(start, months // 2)
+
+
+def _span_name(start: date, end: date) -> str:
+    if start.year == end.year:
+        return f"{start:%b}–{end:%b %Y}"
+    return f"{start:%b %Y}–{end:%b %Y}"
+
+
+def _period_name(start: date, end: date) -> str:
+    if start == end:
+        return f"{start:%B %Y}"
+    if start.year == end.year:
+        return f"{start:%B}–{end:%B %Y}"
+    return f"{start:%B %Y}–{end:%B %Y}"
+
+
+def _months_through(year: int, month: int) -> str:
+    if month == 1:
+        return f"Jan {year}"
+    return f"Jan–{date(year, month, 1):%b} {year}"
+
+
+def _tonnes(value: float) -> str:
+    return f"{value:,.1f} t"
+
+
+def _pct(value: float) -> str:
+    if math.isnan(value):
+        return "n/a"
+    return f"{value:+.1f}%".replace("-", "−")

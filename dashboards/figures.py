@@ -1,0 +1,130 @@
+"""The dashboards' figures, built from the monthly summaries and cached, ready to embed.
+
+Each figure is cached under a key that holds summary_version(), which every rebuild moves on:
+a rebuilt summary never shows an old figure, and old entries simply expire. What is cached is
+Django's json_script of the figure's JSON (type application/json, never executed), so that a
+page that finds it pays neither for building the figure nor for serialising it again.
+
+Policy events come from the licensing tables, which a rebuild does not track: a new control
+measure or licence appears on the charts after the next rebuild or within TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import plotly.graph_objects as go
+import pycountry
+from django.core.cache import cache
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
+
+from dashboards import charts, selectors
+from dashboards.services import summary_version
+from exports.models import Series
+
+TIMEOUT = 24 * 3600
+KEY_PREFIX = "dashboards:figure"
+# Cached for a choice with nothing to draw, so that the empty case is not rebuilt either.
+EMPTY = ""
+
+MONTHLY = "figure-monthly"
+YEAR_TO_DATE = "figure-year-to-date"
+DESTINATIONS = "figure-destinations"
+DESTINATION_MAP = "figure-destination-map"
+
+
+def figure_key(kind: str, **choice: object) -> str:
+    """The cache key of one figure for one choice, in the current summary version."""
+    parts = [f"{name}={'' if value is None else value}" for name, value in sorted(choice.items())]
+    return ":".join([KEY_PREFIX, f"v{summary_version()}", kind, *parts])
+
+
+def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) -> SafeString:
+    key = figure_key(kind, **choice)
+    script = cache.get(key)
+    if script is None:
+        figure = build()
+        script = (
+            EMPTY if figure is None else json_script(json.loads(charts.figure_json(figure)), kind)
+        )
+        cache.set(key, script, TIMEOUT)
+    return script
+
+
+def month_end(day: date) -> date:
+    """The last day of the month `day` is in (periods are stored as first days)."""
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def series_title(series: str, partner: str = "") -> str:
+    name = Series.objects.filter(code=series).values_list("name", flat=True).first() or series
+    return f"{name}: {partner_name(partner)}"
+
+
+def partner_name(partner: str) -> str:
+    """ "" → "all destinations"; an ISO alpha-3 code → the country's common name."""
+    if not partner:
+        return "all destinations"
+    country = pycountry.countries.get(alpha_3=partner)
+    if country is None:
+        return partner
+    return getattr(country, "common_name", None) or country.name
+
+
+def monthly(
+    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+) -> SafeString:
+    """Tonnes per period as bars, with the policy events of the same months."""
+
+    def build() -> go.Figure | None:
+        frame = selectors.summary_frame(series=series, partner=partner, start=start, end=end)
+        if frame.empty:
+            return None
+        events = selectors.policy_events(
+            start=frame["period_start"].min(), end=month_end(frame["period_end"].max())
+        )
+        return charts.monthly_bars(
+            frame, title=f"{series_title(series, partner)}, tonnes", events=events
+        )
+
+    return _cached(MONTHLY, build, series=series, partner=partner, start=start, end=end)
+
+
+def year_to_date(*, series: str, partner: str = "", year: int) -> SafeString:
+    """The year to date of `year` against the year before."""
+
+    def build() -> go.Figure | None:
+        frame = selectors.summary_frame(
+            series=series, partner=partner, start=date(year - 1, 1, 1), end=date(year, 12, 1)
+        )
+        if frame.empty:
+            return None
+        return charts.year_to_date_lines(frame, year=year)
+
+    return _cached(YEAR_TO_DATE, build, series=series, partner=partner, year=year)
+
+
+def destinations(*, series: str, start: date | None = None, end: date | None = None) -> SafeString:
+    """Stacked monthly tonnes of the leading partners."""
+
+    def build() -> go.Figure | None:
+        frame = selectors.destination_frame(series=series, start=start, end=end)
+        return None if frame.empty else charts.destination_bars(frame)
+
+    return _cached(DESTINATIONS, build, series=series, start=start, end=end)
+
+
+def destination_map(
+    *, series: str, start: date | None = None, end: date | None = None
+) -> SafeString:
+    """Tonnes by partner in the latest period of the range, on a world map."""
+
+    def build() -> go.Figure | None:
+        frame = selectors.destination_frame(series=series, start=start, end=end)
+        return None if frame.empty else charts.destination_map(frame)
+
+    return _cached(DESTINATION_MAP, build, series=series, start=start, end=end)

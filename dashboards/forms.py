@@ -1,0 +1,59 @@
+"""The dashboards' choices: a period on the overview; series, partner and months on the charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from dashboards import selectors
+from dashboards.figures import partner_name
+from exports.models import Series
+
+MONTH_FORMAT = "%Y-%m"
+
+
+class MonthField(forms.DateField):
+    """A month written YYYY-MM, cleaned to its first day."""
+
+    widget = forms.DateInput(format=MONTH_FORMAT, attrs={"type": "month", "placeholder": "YYYY-MM"})
+    input_formats = [MONTH_FORMAT]
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2025-11."}
+
+
+def month_value(day: date | None) -> str:
+    return f"{day:{MONTH_FORMAT}}" if day else ""
+
+
+class ChartsForm(forms.Form):
+    """What the charts page draws: one series, one partner ("" = all destinations), a range."""
+
+    series = forms.ChoiceField(label="Series")
+    partner = forms.ChoiceField(label="Partner", required=False)
+    start = MonthField(label="From", required=False)
+    end = MonthField(label="To", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        series = list(Series.objects.values_list("code", "name"))
+        self.fields["series"].choices = [(code, name) for code, name in series]
+        chosen = self.data.get("series") or selectors.HEADLINE_SERIES
+        self.partners = [p for p in selectors.partners_of(chosen) if p] if chosen else []
+        self.fields["partner"].choices = [("", "All destinations")] + [
+            (code, f"{partner_name(code)} ({code})") for code in self.partners
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "“To” cannot be before “From”.")
+        return cleaned
+
+
+def charts_form(query: dict) -> ChartsForm:
+    """The form bound to the query, the headline series when none is chosen."""
+    data = {name: query.get(name, "") for name in ("series", "partner", "start", "end")}
+    data["series"] = data["series"] or selectors.HEADLINE_SERIES
+    return ChartsForm(data)

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    # config/urls.py routes "/" to views.home, which shows this view to those who may see it.
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("charts/", views.ChartsView.as_view(), name="charts"),
+]

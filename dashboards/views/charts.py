@@ -1,0 +1,182 @@
+"""The charts page: one series, partner and range drawn, tabled and downloadable as CSV."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views.generic import TemplateView
+
+from dashboards import figures, selectors
+from dashboards.forms import ChartsForm, charts_form, month_value
+from dashboards.models import MonthlySummary
+from dashboards.views.overview import PERMISSION
+from dashboards.views.presentation import NA, Chart, percent, percent_number, tonnes
+from exports.views import VALUE_UNIT_LABELS, spreadsheet_safe
+from licensing.views.common import PageMixin
+
+CSV_COLUMNS = [
+    "series",
+    "partner",
+    "period",
+    "period_start",
+    "period_end",
+    "tonnes",
+    "value",
+    "value_unit",
+    "mom_pct",
+    "yoy_pct",
+    "ytd_tonnes",
+    "ytd_complete",
+    "ytd_yoy_pct",
+    "batch",
+    "source_url",
+]
+
+
+@dataclass
+class Choice:
+    series: str
+    partner: str
+    start: date | None
+    end: date | None
+
+
+@dataclass
+class TableRow:
+    summary: MonthlySummary
+    tonnes: str
+    value: str
+    mom: str
+    yoy: str
+    ytd: str
+    ytd_yoy: str
+
+
+def table_row(summary: MonthlySummary) -> TableRow:
+    if summary.value is None:
+        value = ""
+    else:
+        unit = VALUE_UNIT_LABELS.get(summary.value_unit, summary.value_unit)
+        value = f"{summary.value.normalize():,f} {unit}".strip()
+    return TableRow(
+        summary=summary,
+        tonnes=tonnes(summary.tonnes),
+        value=value,
+        mom=percent(summary.mom_pct),
+        yoy=percent(summary.yoy_pct),
+        ytd=tonnes(summary.ytd_tonnes, whole=True) if summary.ytd_complete else NA,
+        ytd_yoy=percent(summary.ytd_yoy_pct),
+    )
+
+
+def csv_cell(value: Any) -> Any:
+    """Numbers stay numbers (a minus sign included); text that a spreadsheet would run is quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return value
+    return spreadsheet_safe(value)
+
+
+def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
+    """Exactly the plotted figures, one row per period."""
+    parts = [choice.series, choice.partner or "all", month_value(choice.start) or "first"]
+    parts.append(month_value(choice.end) or "latest")
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{"_".join(parts)}.csv"'},
+    )
+    response.write("\ufeff")  # so that spreadsheets read UTF-8
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        values = [
+            choice.series,
+            row.partner,
+            row.period_label,
+            row.period_start.isoformat(),
+            row.period_end.isoformat(),
+            row.tonnes,
+            row.value,
+            row.value_unit,
+            percent_number(row.mom_pct),
+            percent_number(row.yoy_pct),
+            row.ytd_tonnes if row.ytd_complete else None,
+            row.ytd_complete,
+            percent_number(row.ytd_yoy_pct),
+            row.batch_id,
+            row.source_url,
+        ]
+        writer.writerow([csv_cell(value) for value in values])
+    return response
+
+
+class ChartsView(PageMixin, TemplateView):
+    permission_required = PERMISSION
+    template_name = "dashboards/charts.html"
+    section = "charts"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = charts_form(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        choice = Choice(data["series"], data["partner"], data["start"], data["end"])
+        rows = list(
+            selectors.summaries(
+                series=choice.series, partner=choice.partner, start=choice.start, end=choice.end
+            )
+        )
+        if request.GET.get("format") == "csv":
+            return summaries_csv(choice, rows)
+        return self.render_to_response(
+            self.get_context_data(form=form, **self._drawn(form, choice, rows))
+        )
+
+    def _drawn(self, form: ChartsForm, choice: Choice, rows: list[MonthlySummary]) -> dict:
+        area = {"series": choice.series, "start": choice.start, "end": choice.end}
+        name = "_".join([choice.series, choice.partner or "all"])
+        year = rows[-1].period_end.year if rows else None
+        charts = [
+            Chart(
+                figures.MONTHLY,
+                figures.monthly(partner=choice.partner, **area),
+                filename=f"raregate_{name}_monthly",
+            )
+        ]
+        if year:
+            charts.append(
+                Chart(
+                    figures.YEAR_TO_DATE,
+                    figures.year_to_date(series=choice.series, partner=choice.partner, year=year),
+                    filename=f"raregate_{name}_year-to-date-{year}",
+                )
+            )
+        destination_charts = []
+        if form.partners:
+            destination_charts = [
+                Chart(
+                    figures.DESTINATIONS,
+                    figures.destinations(**area),
+                    filename=f"raregate_{choice.series}_destinations",
+                ),
+                Chart(
+                    figures.DESTINATION_MAP,
+                    figures.destination_map(**area),
+                    filename=f"raregate_{choice.series}_destination-map",
+                ),
+            ]
+        return {
+            "choice": choice,
+            "partner_label": figures.partner_name(choice.partner),
+            "rows": [table_row(row) for row in rows],
+            "charts": charts,
+            "destination_charts": destination_charts,
+        }

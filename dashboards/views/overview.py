@@ -1,0 +1,115 @@
+"""The overview: the latest GACC month in figures, licences about to expire, automakers by status,
+and the monthly and year-to-date charts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from dashboards import figures, selectors
+from dashboards.views.presentation import Chart, card_view, months_before, period_name
+from licensing.selectors import CoverStatus, automaker_licence_status, licences_expiring
+from licensing.views.common import PageMixin
+
+PERMISSION = "dashboards.view_monthlysummary"
+# The monthly chart shows this many months up to the latest period.
+MONTHS_SHOWN = 36
+
+
+def parse_month(value: str) -> date | None:
+    try:
+        return datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+class OverviewView(PageMixin, TemplateView):
+    permission_required = PERMISSION
+    template_name = "dashboards/overview.html"
+    section = "overview"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        series = selectors.HEADLINE_SERIES
+        on = timezone.localdate()
+        periods = selectors.periods_of(series)  # newest first
+        asked = self.request.GET.get("period", "")
+        chosen = parse_month(asked) if asked else None
+        period_error = ""
+        if asked and chosen not in {row.period_start for row in periods}:
+            period_error = f"No figure for “{asked}”: showing the latest period instead."
+            chosen = None
+        card = None
+        if periods:
+            card = selectors.headline_card(series=series, period=chosen or periods[0].period_start)
+        context.update(
+            series=series,
+            periods=[
+                (f"{row.period_start:%Y-%m}", period_name(row.period_start, row.period_end))
+                for row in periods
+            ],
+            chosen=f"{card.summary.period_start:%Y-%m}" if card else "",
+            period_error=period_error,
+            card=card_view(card, periods) if card else None,
+            **self._licensing(on),
+            **self._charts(series, periods),
+        )
+        return context
+
+    def _licensing(self, on: date) -> dict[str, Any]:
+        expiring = list(
+            licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
+            .select_related("exporter")
+            .order_by("valid_until", "exporter__name")
+        )
+        counts = Counter(row.status for row in automaker_licence_status(on=on))
+        return {
+            "on": on,
+            "warning_days": settings.EXPIRY_WARNING_DAYS,
+            "expiring": [(licence, licence.days_left(on)) for licence in expiring],
+            "automaker_counts": [(choice, counts[choice.value]) for choice in CoverStatus],
+            "automaker_total": sum(counts.values()),
+        }
+
+    def _charts(self, series: str, periods: list) -> dict[str, Any]:
+        if not periods:
+            return {"charts": []}
+        latest = periods[0]
+        start = months_before(latest.period_start, MONTHS_SHOWN - 1)
+        year = latest.period_end.year
+        return {
+            "charts": [
+                Chart(
+                    figures.MONTHLY,
+                    figures.monthly(series=series, start=start),
+                    filename=f"raregate-{series}-monthly",
+                    caption=f"Tonnes per period since {period_name(start, start)}, with the "
+                    "control measures, suspensions, general licences and licence expiries of "
+                    "those months.",
+                ),
+                Chart(
+                    figures.YEAR_TO_DATE,
+                    figures.year_to_date(series=series, year=year),
+                    filename=f"raregate-{series}-year-to-date-{year}",
+                    caption=f"Cumulative tonnes of {year} against {year - 1}, for the months "
+                    "whose year to date is complete.",
+                ),
+            ]
+        }
+
+
+overview = OverviewView.as_view()
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """ "/": the overview for those who may see it, the automakers for everyone else."""
+    if request.user.has_perm(PERMISSION):
+        return overview(request)
+    return redirect("licensing:automaker-list")

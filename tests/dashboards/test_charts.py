@@ -1,0 +1,411 @@
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboards.charts import (
+    EVENT_COLOURS,
+    WARNING,
+    add_events,
+    destination_bars,
+    destination_map,
+    figure_json,
+    monthly_bars,
+    year_to_date_lines,
+)
+
+NAN = math.nan
+SUMMARY_COLUMNS = [
+    "period_start",
+    "period_end",
+    "label",
+    "tonnes",
+    "mom_pct",
+    "yoy_pct",
+    "ytd_tonnes",
+    "ytd_complete",
+    "ytd_yoy_pct",
+]
+
+
+def period(
+    start: date,
+    end: date | None = None,
+    *,
+    tonnes: float = 1000.0,
+    mom: float = NAN,
+    yoy: float = NAN,
+    ytd: float = 0.0,
+    complete: bool = True,
+    ytd_yoy: float = NAN,
+) -> dict:
+    end = end or start
+    label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}/{end:%Y-%m}"
+    return {
+        "period_start": start,
+        "period_end": end,
+        "label": label,
+        "tonnes": tonnes,
+        "mom_pct": mom,
+        "yoy_pct": yoy,
+        "ytd_tonnes": ytd,
+        "ytd_complete": complete,
+        "ytd_yoy_pct": ytd_yoy,
+    }
+
+
+def summary_of(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=SUMMARY_COLUMNS)
+
+
+def events_of(*rows: tuple[date, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=["date", "label", "kind"])
+
+
+def destinations_of(rows: dict[date, dict[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"period_start": start, "partner": partner, "tonnes": tonnes}
+            for start, partners in rows.items()
+            for partner, tonnes in partners.items()
+        ],
+        columns=["period_start", "partner", "tonnes"],
+    )
+
+
+# A GACC-like year: December, then the January–February span, then single months again.
+SPAN_YEAR = summary_of(
+    period(date(2024, 12, 1), tonnes=4000.0, yoy=5.0, ytd=50000.0),
+    period(date(2025, 1, 1), date(2025, 2, 1), tonnes=9876.5, yoy=-3.2, ytd=9876.5),
+    period(date(2025, 3, 1), tonnes=5493.9, yoy=24.4, ytd=15370.4),
+    period(date(2025, 4, 1), tonnes=4392.1, mom=-20.1, yoy=32.1, ytd=19762.5),
+)
+
+
+def span_index(bars: go.Bar) -> int:
+    return list(bars.x).index(date(2025, 2, 1))
+
+
+# monthly_bars
+
+
+def test_monthly_bars_draws_one_bar_trace_with_a_bar_per_period():
+    figure = monthly_bars(SPAN_YEAR, title="GACC rare earths")
+
+    assert [trace.type for trace in figure.data] == ["bar"]
+    assert len(figure.data[0].x) == 4
+    assert list(figure.data[0].y) == [4000.0, 9876.5, 5493.9, 4392.1]
+    assert figure.layout.title.text == "GACC rare earths"
+    assert figure.layout.yaxis.title.text == "tonnes"
+
+
+def test_a_single_month_bar_stands_on_the_15th():
+    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+
+    assert bars.x[0] == date(2024, 12, 15)
+    assert bars.x[2] == date(2025, 3, 15)
+
+
+def test_a_january_february_span_is_one_bar_on_1_february_twice_as_wide():
+    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+
+    span = span_index(bars)
+    assert bars.x.count(date(2025, 2, 1)) == 1
+    month_widths = {width for i, width in enumerate(bars.width) if i != span}
+    assert len(month_widths) == 1
+    assert bars.width[span] == 2 * month_widths.pop()
+
+
+def test_only_the_span_bar_is_labelled_and_it_reads_jan_feb():
+    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+
+    span = span_index(bars)
+    assert bars.text[span] == "Jan–Feb 2025"
+    assert [text for i, text in enumerate(bars.text) if i != span] == ["", "", ""]
+
+
+def test_the_span_bar_is_marked_apart_from_the_month_bars():
+    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+
+    span = span_index(bars)
+    colours = list(bars.marker.color)
+    patterns = list(bars.marker.pattern.shape)
+    assert colours[span] not in colours[:span] + colours[span + 1 :]
+    assert patterns[span] != ""
+    assert set(patterns[:span] + patterns[span + 1 :]) == {""}
+
+
+def test_the_hover_shows_period_tonnes_mom_and_yoy_with_n_a_where_unknown():
+    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+
+    assert "%{hovertext}" in bars.hovertemplate
+    april = bars.hovertext[3]
+    assert "2025-04" in april
+    assert "4,392.1 t" in april
+    assert "MoM −20.1%" in april
+    assert "YoY +32.1%" in april
+    span = bars.hovertext[1]
+    assert "2025-01/2025-02" in span
+    assert "9,876.5 t" in span
+    assert "MoM n/a" in span
+    assert "YoY −3.2%" in span
+    assert "nan" not in " ".join(bars.hovertext).lower()
+
+
+def test_a_missing_comparison_given_as_none_also_reads_n_a():
+    summary = SPAN_YEAR.astype({"mom_pct": object})
+    summary.loc[3, "mom_pct"] = None
+
+    bars = monthly_bars(summary, title="t").data[0]
+
+    assert "MoM n/a" in bars.hovertext[3]
+
+
+def test_monthly_bars_without_events_draws_no_lines_and_with_events_marks_them():
+    events = events_of((date(2025, 4, 4), "No. 18 in force", "measure"))
+
+    assert monthly_bars(SPAN_YEAR, title="t").layout.shapes == ()
+    figure = monthly_bars(SPAN_YEAR, title="t", events=events)
+
+    assert len(figure.layout.shapes) == 1
+    assert [note.text for note in figure.layout.annotations] == ["No. 18 in force"]
+
+
+def test_monthly_bars_of_no_periods_is_an_empty_bar_trace():
+    figure = monthly_bars(summary_of(), title="t")
+
+    assert [trace.type for trace in figure.data] == ["bar"]
+    assert len(figure.data[0].x) == 0
+
+
+# year_to_date_lines
+
+
+def test_year_to_date_draws_two_lines_named_for_the_year_and_the_one_before():
+    figure = year_to_date_lines(SPAN_YEAR, year=2025)
+
+    assert [trace.type for trace in figure.data] == ["scatter", "scatter"]
+    assert [trace.name for trace in figure.data] == ["2025", "2024"]
+
+
+def test_year_to_date_plots_each_year_by_month_with_the_span_as_one_point_at_february():
+    this_year, last_year = year_to_date_lines(SPAN_YEAR, year=2025).data
+
+    assert list(this_year.x) == [2, 3, 4]
+    assert list(this_year.y) == [9876.5, 15370.4, 19762.5]
+    assert list(last_year.x) == [12]
+    assert list(last_year.y) == [50000.0]
+
+
+def test_year_to_date_leaves_out_incomplete_points():
+    summary = summary_of(
+        period(date(2025, 1, 1), ytd=100.0),
+        period(date(2025, 2, 1), ytd=200.0),
+        period(date(2025, 4, 1), ytd=400.0, complete=False),
+        period(date(2025, 5, 1), ytd=500.0, complete=False),
+    )
+
+    this_year, last_year = year_to_date_lines(summary, year=2025).data
+
+    assert list(this_year.x) == [1, 2]
+    assert list(this_year.y) == [100.0, 200.0]
+    assert list(last_year.x) == []
+
+
+def test_year_to_date_hover_has_thousands_and_the_yoy_only_where_known():
+    summary = summary_of(
+        period(date(2025, 1, 1), date(2025, 2, 1), ytd=9876.5),
+        period(date(2025, 11, 1), ytd=58193.0, ytd_yoy=11.7),
+    )
+
+    hover = year_to_date_lines(summary, year=2025).data[0].hovertext
+
+    assert "9,876.5 t" in hover[0]
+    assert "YoY" not in hover[0]
+    assert "58,193.0 t" in hover[1]
+    assert "YoY +11.7%" in hover[1]
+    assert "Jan–Nov 2025" in hover[1]
+
+
+def test_year_to_date_ignores_other_years():
+    summary = summary_of(period(date(2023, 5, 1), ytd=1.0), period(date(2026, 1, 1), ytd=2.0))
+
+    figure = year_to_date_lines(summary, year=2025)
+
+    assert [len(trace.x) for trace in figure.data] == [0, 0]
+
+
+# destination_bars
+
+DESTINATIONS = destinations_of(
+    {
+        date(2025, 10, 1): {"JPN": 50.0, "USA": 40.0, "KOR": 30.0, "DEU": 5.0, "IND": 2.0},
+        date(2025, 11, 1): {"JPN": 60.0, "USA": 45.0, "KOR": 25.0, "DEU": 7.0, "VNM": 3.0},
+    }
+)
+
+
+def test_destination_bars_stack_the_top_partners_and_other():
+    figure = destination_bars(DESTINATIONS, top=3)
+
+    assert figure.layout.barmode == "stack"
+    assert [trace.type for trace in figure.data] == ["bar"] * 4
+    assert [trace.name for trace in figure.data] == ["JPN", "USA", "KOR", "Other"]
+    assert list(figure.data[0].x) == [date(2025, 10, 1), date(2025, 11, 1)]
+
+
+def test_other_is_the_sum_of_the_partners_outside_the_top():
+    other = destination_bars(DESTINATIONS, top=3).data[-1]
+
+    assert other.name == "Other"
+    assert list(other.x) == [date(2025, 10, 1), date(2025, 11, 1)]
+    assert list(other.y) == [5.0 + 2.0, 7.0 + 3.0]
+
+
+def test_the_top_partners_are_chosen_by_total_over_the_whole_frame():
+    frame = destinations_of(
+        {
+            date(2025, 10, 1): {"JPN": 100.0, "USA": 1.0},
+            date(2025, 11, 1): {"JPN": 1.0, "USA": 60.0, "KOR": 70.0},
+        }
+    )
+
+    figure = destination_bars(frame, top=2)
+
+    assert [trace.name for trace in figure.data] == ["JPN", "KOR", "Other"]
+    assert list(figure.data[-1].y) == [1.0, 60.0]
+
+
+def test_there_is_no_other_when_every_partner_is_in_the_top():
+    figure = destination_bars(DESTINATIONS)
+
+    assert [trace.name for trace in figure.data] == ["JPN", "USA", "KOR", "DEU", "VNM", "IND"]
+
+
+def test_destination_bars_of_no_rows_has_no_traces():
+    assert destination_bars(DESTINATIONS.iloc[:0]).data == ()
+
+
+# destination_map
+
+
+def test_the_map_shows_the_latest_period_only():
+    figure = destination_map(DESTINATIONS)
+
+    [choropleth] = figure.data
+    assert choropleth.type == "choropleth"
+    assert choropleth.locationmode == "ISO-3"
+    shown = dict(zip(choropleth.locations, choropleth.z, strict=True))
+    assert shown == {"DEU": 7.0, "JPN": 60.0, "KOR": 25.0, "USA": 45.0, "VNM": 3.0}
+    assert "November 2025" in figure.layout.title.text
+
+
+def test_the_map_hover_names_the_partner_and_its_tonnes():
+    frame = destinations_of({date(2025, 11, 1): {"JPN": 1234.5}})
+
+    [choropleth] = destination_map(frame).data
+
+    assert "JPN" in choropleth.hovertext[0]
+    assert "1,234.5 t" in choropleth.hovertext[0]
+
+
+def test_the_map_is_a_frameless_natural_earth_projection():
+    geo = destination_map(DESTINATIONS).layout.geo
+
+    assert geo.showframe is False
+    assert geo.projection.type == "natural earth"
+
+
+# add_events
+
+EVENTS = events_of(
+    (date(2025, 4, 4), "No. 18 in force", "measure"),
+    (date(2025, 11, 10), "Nos. 57, 61 suspended", "suspension_start"),
+    (date(2025, 12, 2), "General licences", "general_licences"),
+    (date(2025, 12, 20), "3 licences expire", "licence_expiry"),
+)
+
+
+def test_each_event_gets_one_dashed_line_and_one_label():
+    figure = add_events(go.Figure(), EVENTS)
+
+    assert len(figure.layout.shapes) == 4
+    assert len(figure.layout.annotations) == 4
+    assert {shape.line.dash for shape in figure.layout.shapes} == {"dash"}
+    assert [note.text for note in figure.layout.annotations] == list(EVENTS["label"])
+    assert [shape.x0 for shape in figure.layout.shapes] == list(EVENTS["date"])
+    assert [(shape.yref, shape.y0, shape.y1) for shape in figure.layout.shapes] == [
+        ("paper", 0, 1)
+    ] * 4
+
+
+def test_a_licence_expiry_is_drawn_in_the_warning_colour_and_a_suspension_apart():
+    figure = add_events(go.Figure(), EVENTS)
+
+    colours = {
+        note.text: (shape.line.color, note.font.color)
+        for shape, note in zip(figure.layout.shapes, figure.layout.annotations, strict=True)
+    }
+    assert colours["3 licences expire"] == (WARNING, WARNING)
+    assert colours["Nos. 57, 61 suspended"][0] not in {WARNING, EVENT_COLOURS["measure"]}
+
+
+def test_nearby_labels_are_staggered_and_distant_ones_share_the_top():
+    figure = add_events(go.Figure(), EVENTS)
+
+    heights = {note.text: note.y for note in figure.layout.annotations}
+    near = [heights[label] for label in EVENTS["label"][1:]]
+    assert len(set(near)) == 3
+    assert heights["No. 18 in force"] == heights["Nos. 57, 61 suspended"] == 1
+
+
+def test_add_events_returns_the_same_figure_and_draws_events_outside_the_data():
+    figure = monthly_bars(SPAN_YEAR, title="t")
+    events = events_of((date(2030, 1, 1), "Far future", "measure"))
+
+    assert add_events(figure, events) is figure
+    assert [note.text for note in figure.layout.annotations] == ["Far future"]
+
+
+def test_an_unknown_event_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown event kind"):
+        add_events(go.Figure(), events_of((date(2025, 1, 1), "?", "rumour")))
+
+
+def test_no_events_leave_the_figure_unmarked():
+    figure = add_events(go.Figure(), events_of())
+
+    assert figure.layout.shapes == ()
+    assert figure.layout.annotations == ()
+
+
+# figure_json
+
+
+def test_figure_json_round_trips_with_the_trace_types():
+    figures = {
+        "bar": monthly_bars(SPAN_YEAR, title="t", events=EVENTS),
+        "scatter": year_to_date_lines(SPAN_YEAR, year=2025),
+        "choropleth": destination_map(DESTINATIONS),
+    }
+
+    for trace_type, figure in figures.items():
+        loaded = json.loads(figure_json(figure))
+        assert {trace["type"] for trace in loaded["data"]} == {trace_type}
+
+    bars = json.loads(figure_json(figures["bar"]))
+    assert bars["data"][0]["x"][1] == "2025-02-01"
+    assert len(bars["layout"]["shapes"]) == 4
+
+
+def test_figure_json_carries_our_template_not_plotlys_default():
+    loaded = json.loads(figure_json(destination_bars(DESTINATIONS)))
+
+    template = loaded["layout"]["template"]
+    assert "system-ui" in template["layout"]["font"]["family"]
+    assert "data" not in template

@@ -1,0 +1,500 @@
+"""The overview and charts pages: what they read, how they embed the figures, what they cost."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+from unittest.mock import patch
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dashboards import charts
+from dashboards.models import MonthlySummary
+from dashboards.services import monthly_summaries_rebuild
+from tests.conftest import client_for
+from tests.dashboards.test_summaries import import_data_file, import_rows
+from tests.factories import (
+    ApprovalFactory,
+    AutomakerFactory,
+    ControlMeasureFactory,
+    LicenceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+GACC = "gacc-rare-earths"
+COMTRADE = "comtrade-rare-earths-group"
+CARD = re.compile(
+    r'data-card="(?P<key>\w+)">.*?<p class="stat__value">(?P<value>.*?)</p>\s*'
+    r'<p class="stat__note">(?P<note>.*?)</p>\s*<p class="stat__source">(?P<source>.*?)</p>',
+    re.S,
+)
+# What the pages may cost, whatever the number of summaries (see the tests at 10 and 200):
+# session, user, two for permissions, role; periods, card (+ the months an incomplete year to
+# date lacks), licences expiring, automakers and their approvals.
+OVERVIEW_QUERIES = 11
+# + building the figures: the series' name, its summaries, measures, licence expiries, and the
+# year to date's summaries.
+OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 5
+# session, user, two for permissions, role; series, partners, the plotted summaries.
+CHARTS_QUERIES = 8
+CHARTS_QUERIES_BUILDING = CHARTS_QUERIES + 5
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def gacc():
+    batch = import_data_file("gacc_rare_earths_monthly.csv")
+    monthly_summaries_rebuild()
+    return batch
+
+
+@pytest.fixture
+def comtrade():
+    batch = import_data_file("comtrade_rare_earths_by_partner_2017_2024.csv")
+    monthly_summaries_rebuild()
+    return batch
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.content[:500]
+    return response.content.decode()
+
+
+def cards(response) -> dict[str, dict[str, str]]:
+    return {match["key"]: match.groupdict() for match in CARD.finditer(html(response))}
+
+
+def values(response) -> dict[str, str]:
+    return {key: card["value"] for key, card in cards(response).items()}
+
+
+def figure(response, element_id: str) -> dict:
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', html(response), re.S
+    )
+    assert match, f"no figure {element_id}"
+    return json.loads(match.group(1))
+
+
+def months_back(count: int, *, last: date) -> list[tuple[str, float]]:
+    """`count` single months ending with `last`, each with its own tonnage."""
+    rows = []
+    index = last.year * 12 + last.month - 1
+    for offset in range(count):
+        month = index - offset
+        rows.append((f"{month // 12}-{month % 12 + 1:02d}", 1000 + offset))
+    return rows
+
+
+# ---- Overview ------------------------------------------------------------------------------
+
+
+def test_the_overview_reads_december_2025_by_default(gacc, manager_client):
+    response = manager_client.get("/")
+
+    assert values(response) == {
+        "tonnes": "4,392.1 t",
+        "mom": "−20.1%",
+        "yoy": "+32.1%",
+        "ytd": "62,585 t",
+        "ytd_yoy": "+12.9%",
+    }
+    assert "Rare-earth exports, December 2025" in html(response)
+
+
+def test_the_period_select_shows_november_2025(gacc, manager_client):
+    response = manager_client.get("/", {"period": "2025-11"})
+
+    assert values(response) == {
+        "tonnes": "5,493.9 t",
+        "mom": "+26.5%",
+        "yoy": "+24.4%",
+        "ytd": "58,193 t",
+        "ytd_yoy": "+11.7%",
+    }
+    page = html(response)
+    assert '<option value="2025-11" selected>November 2025</option>' in page
+    assert '<option value="2025-01">January–February 2025</option>' in page
+    assert len(re.findall(r"<option value=\"\d{4}-\d\d\"", page)) == 31
+
+
+def test_a_figure_that_is_missing_says_why(gacc, analyst_client):
+    march = cards(analyst_client.get("/", {"period": "2025-03"}))
+    may_2023 = cards(analyst_client.get("/", {"period": "2023-05"}))
+
+    assert march["mom"]["value"] == "n/a"
+    assert march["mom"]["note"] == "no MoM: the previous period is a January–February span"
+    assert march["yoy"]["value"] == "+20.3%"
+    assert may_2023["mom"]["note"] == "no MoM: no figure for April 2023"
+    assert may_2023["ytd"]["value"] == "n/a"
+    assert may_2023["ytd"]["note"] == "YTD incomplete: lacks January, February, April"
+    assert may_2023["ytd_yoy"]["value"] == "n/a"
+
+
+def test_an_unknown_period_shows_the_latest_and_says_so(gacc, analyst_client):
+    response = analyst_client.get("/", {"period": "2019-07"})
+
+    assert values(response)["tonnes"] == "4,392.1 t"
+    assert "No figure for “2019-07”" in html(response)
+
+
+def test_each_card_figure_links_to_its_batch_and_source(gacc, analyst_client):
+    december = MonthlySummary.objects.get(
+        series__code=GACC, partner="", period_start=date(2025, 12, 1)
+    )
+
+    found = cards(analyst_client.get("/"))
+
+    assert len(found) == 5
+    for card in found.values():
+        assert f'href="/imports/{gacc.pk}/"' in card["source"]
+        assert f'href="{december.source_url}"' in card["source"]
+
+
+def test_a_manager_sees_the_batch_number_without_a_link_they_may_not_follow(gacc, manager_client):
+    found = cards(manager_client.get("/"))
+
+    for card in found.values():
+        assert "/imports/" not in card["source"]
+        assert f"import {gacc.pk}" in card["source"]
+
+
+def test_the_overview_counts_licences_expiring_and_automakers_by_status(analyst_client):
+    today = timezone.localdate()
+    soon = LicenceFactory(
+        issued_on=today - timedelta(days=100),
+        valid_from=today - timedelta(days=100),
+        valid_until=today + timedelta(days=10),
+    )
+    LicenceFactory(
+        issued_on=today - timedelta(days=100),
+        valid_from=today - timedelta(days=100),
+        valid_until=today + timedelta(days=90),
+    )
+    ApprovalFactory(licence=soon, exporter=soon.exporter)
+    AutomakerFactory()
+
+    page = html(analyst_client.get("/"))
+
+    expiring = page[page.index('data-panel="expiring"') : page.index('data-panel="automakers"')]
+    assert '<p class="panel__count">1</p>' in expiring
+    assert f'href="/licences/{soon.pk}/"' in expiring
+    assert "in 10 days" in expiring
+    assert 'href="/licences/?expiring_within=30"' in expiring
+
+    def count(status: str) -> str:
+        match = re.search(
+            rf'href="/automakers/\?status={status}" data-status="{status}">.*?'
+            r'status-counts__count">(\d+)<',
+            page,
+            re.S,
+        )
+        return match.group(1)
+
+    assert count("expiring") == "1"
+    assert count("no_information") == "1"
+    assert count("covered") == "0"
+
+
+def test_the_overview_without_figures_says_so(analyst_client):
+    page = html(analyst_client.get("/"))
+
+    assert "No monthly figures yet" in page
+    assert "data-figure" not in page
+
+
+# ---- Figures: embedded as data, drawn by a static script, cached ---------------------------
+
+
+def test_figures_are_embedded_as_json_data_and_drawn_by_a_static_script(gacc, analyst_client):
+    page = html(analyst_client.get("/"))
+
+    for attributes in re.findall(r"<script\b([^>]*)>", page):
+        assert 'src="' in attributes or 'type="application/json"' in attributes, attributes
+    assert not re.search(r"<[^>]+\son[a-z]+\s*=", page), "no inline event handlers"
+    assert '<script src="/static/plotly/plotly.min.js" defer></script>' in page
+    assert '<script src="/static/js/charts.js" defer></script>' in page
+    assert 'data-figure="figure-monthly"' in page
+    assert 'data-figure="figure-year-to-date"' in page
+    assert 'data-topojson-url="/static/plotly/topojson/"' in page
+    assert "cdn." not in page.lower()
+
+
+def test_plotly_and_the_world_map_are_static_files_of_our_own():
+    assert finders.find("plotly/plotly.min.js"), "add plotly's package_data to STATICFILES_DIRS"
+    assert finders.find("plotly/topojson/world_110m.json")
+    assert finders.find("plotly/topojson/LICENSE")
+    assert finders.find("js/charts.js")
+
+
+def test_the_monthly_figure_shows_the_last_36_months_with_spans_and_events(gacc, analyst_client):
+    ControlMeasureFactory(reference="Announcement No. 18 of 2025", effective_from=date(2025, 4, 4))
+
+    monthly = figure(analyst_client.get("/"), "figure-monthly")
+    year_to_date = figure(analyst_client.get("/"), "figure-year-to-date")
+
+    bars = monthly["data"][0]
+    assert bars["type"] == "bar"
+    assert len(bars["y"]) == 31  # March 2023 to December 2025: every period is within 36 months
+    assert "Jan–Feb 2025" in bars["text"]
+    assert any("No. 18" in note["text"] for note in monthly["layout"]["annotations"])
+    assert [trace["name"] for trace in year_to_date["data"]] == ["2025", "2024"]
+
+
+def test_the_monthly_figure_stops_at_36_months(analyst_client):
+    import_rows(GACC, months_back(60, last=date(2025, 10, 1)))
+    monthly_summaries_rebuild()
+
+    monthly = figure(analyst_client.get("/"), "figure-monthly")
+
+    assert len(monthly["data"][0]["y"]) == 36
+
+
+def test_a_figure_is_built_once_then_served_from_the_cache_until_a_rebuild(
+    gacc, analyst_client, django_capture_on_commit_callbacks
+):
+    with patch("dashboards.charts.monthly_bars", wraps=charts.monthly_bars) as built:
+        first = figure(analyst_client.get("/"), "figure-monthly")
+        second = figure(analyst_client.get("/", {"period": "2025-11"}), "figure-monthly")
+        assert built.call_count == 1
+        assert first == second
+
+        with django_capture_on_commit_callbacks(execute=True):
+            monthly_summaries_rebuild()
+        figure(analyst_client.get("/"), "figure-monthly")
+
+        assert built.call_count == 2
+
+
+def test_a_cached_page_reads_no_summaries_for_its_figures(gacc, analyst_client):
+    analyst_client.get("/")
+
+    with CaptureQueriesContext(connection) as queries:
+        analyst_client.get("/")
+
+    summary_table = MonthlySummary._meta.db_table
+    reads = [query["sql"] for query in queries if summary_table in query["sql"]]
+    assert len(reads) == 2  # the periods for the select, and the card
+
+
+# ---- Charts page ---------------------------------------------------------------------------
+
+
+def test_the_charts_page_draws_the_headline_series_by_default(gacc, analyst_client):
+    response = analyst_client.get("/charts/")
+
+    page = html(response)
+    assert len(re.findall(r'<tr data-period="', page)) == 31
+    assert len(figure(response, "figure-monthly")["data"][0]["y"]) == 31
+    assert "figure-destinations" not in page
+
+
+def test_the_charts_page_draws_a_partner_series_by_destination(comtrade, analyst_client):
+    response = analyst_client.get("/charts/", {"series": COMTRADE})
+
+    page = html(response)
+    assert '<option value="DEU">Germany (DEU)</option>' in page
+    destinations = figure(response, "figure-destinations")
+    world = figure(response, "figure-destination-map")["data"][0]
+    assert len(destinations["data"]) == 8
+    assert destinations["layout"]["barmode"] == "stack"
+    assert world["type"] == "choropleth"
+    assert world["locationmode"] == "ISO-3"
+    assert sorted(world["locations"]) == ["DEU", "ITA", "JPN", "KOR", "THA", "TWN", "USA", "VNM"]
+    assert "no totals to all destinations" in page
+
+
+def test_the_charts_page_draws_one_partner_over_a_range(comtrade, analyst_client):
+    response = analyst_client.get(
+        "/charts/", {"series": COMTRADE, "partner": "DEU", "start": "2023-01", "end": "2024-12"}
+    )
+
+    page = html(response)
+    assert len(re.findall(r'<tr data-period="', page)) == 24
+    assert len(figure(response, "figure-monthly")["data"][0]["y"]) == 24
+    assert "Germany" in figure(response, "figure-monthly")["layout"]["title"]["text"]
+    assert f'href="/imports/{comtrade.pk}/"' in page
+
+
+def test_the_charts_page_refuses_a_partner_the_series_does_not_have(gacc, analyst_client):
+    response = analyst_client.get("/charts/", {"series": GACC, "partner": "DEU"})
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_charts_page_refuses_a_range_that_ends_before_it_starts(gacc, analyst_client):
+    response = analyst_client.get("/charts/", {"start": "2025-06", "end": "2025-01"})
+
+    assert response.status_code == 400
+    assert "cannot be before" in response.content.decode()
+
+
+def test_the_table_lists_the_plotted_numbers_with_their_batch_and_source(gacc, analyst_client):
+    page = html(analyst_client.get("/charts/", {"start": "2025-11", "end": "2025-12"}))
+
+    row = page[page.index('<tr data-period="2025-12">') :]
+    row = row[: row.index("</tr>")]
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+    ]
+    assert cells[:7] == [
+        "2025-12",
+        "4,392.1 t",
+        "4.5 100 million CNY",
+        "−20.1%",
+        "+32.1%",
+        "62,585 t",
+        "+12.9%",
+    ]
+    assert f'href="/imports/{gacc.pk}/"' in row
+    assert 'href="https://' in row
+
+
+def test_the_csv_holds_exactly_the_plotted_numbers(gacc, analyst_client):
+    query = {"series": GACC, "start": "2025-01", "end": "2025-12"}
+
+    response = analyst_client.get("/charts/", {**query, "format": "csv"})
+    page = html(analyst_client.get("/charts/", query))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="gacc-rare-earths_all_2025-01_2025-12.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["period"] for row in rows] == re.findall(r'<tr data-period="([^"]+)"', page)
+    assert len(rows) == 11
+    december = rows[-1]
+    assert december == {
+        "series": GACC,
+        "partner": "",
+        "period": "2025-12",
+        "period_start": "2025-12-01",
+        "period_end": "2025-12-01",
+        "tonnes": "4392.100",
+        "value": "4.500",
+        "value_unit": "CNY_100M",
+        "mom_pct": "-20.1",  # a number, not text: no apostrophe before the minus
+        "yoy_pct": "32.1",
+        "ytd_tonnes": "62585.100",
+        "ytd_complete": "true",
+        "ytd_yoy_pct": "12.9",
+        "batch": str(gacc.pk),
+        "source_url": december["source_url"],
+    }
+    assert december["source_url"].startswith("https://")
+    assert rows[0]["period"] == "2025-01/2025-02"
+    assert rows[0]["mom_pct"] == ""
+
+
+def test_the_csv_neutralises_text_a_spreadsheet_would_run(gacc, analyst_client):
+    MonthlySummary.objects.filter(period_start=date(2025, 12, 1)).update(
+        value_unit="=HYPERLINK(1)", source_url="@SUM(A1)"
+    )
+
+    response = analyst_client.get("/charts/", {"start": "2025-12", "format": "csv"})
+
+    (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert row["value_unit"] == "'=HYPERLINK(1)"
+    assert row["source_url"] == "'@SUM(A1)"
+    assert row["mom_pct"] == "-20.1"
+
+
+# ---- A fixed number of queries, whatever the data size -------------------------------------
+
+
+@pytest.mark.parametrize("months", [10, 200])
+def test_the_pages_make_a_fixed_number_of_queries(
+    months, analyst_client, django_assert_max_num_queries
+):
+    import_rows(GACC, months_back(months, last=date(2025, 10, 1)))
+    monthly_summaries_rebuild()
+    assert MonthlySummary.objects.count() == months
+
+    with django_assert_max_num_queries(OVERVIEW_QUERIES_BUILDING):
+        html(analyst_client.get("/"))
+    with django_assert_max_num_queries(OVERVIEW_QUERIES):
+        html(analyst_client.get("/"))
+    with django_assert_max_num_queries(CHARTS_QUERIES_BUILDING):
+        html(analyst_client.get("/charts/"))
+    with django_assert_max_num_queries(CHARTS_QUERIES):
+        html(analyst_client.get("/charts/"))
+    with django_assert_max_num_queries(CHARTS_QUERIES):
+        analyst_client.get("/charts/", {"format": "csv"})
+
+
+def test_the_pages_make_the_same_queries_at_10_and_200_summaries(analyst_client):
+    def counts() -> dict[str, int]:
+        cache.clear()
+        found = {}
+        for name, url in [
+            ("overview, building", "/"),
+            ("overview", "/"),
+            ("charts, building", "/charts/"),
+            ("charts", "/charts/"),
+            ("csv", "/charts/?format=csv"),
+        ]:
+            with CaptureQueriesContext(connection) as queries:
+                assert analyst_client.get(url).status_code == 200
+            found[name] = len(queries)
+        return found
+
+    import_rows(GACC, months_back(10, last=date(2025, 10, 1)))
+    monthly_summaries_rebuild()
+    small = counts()
+    import_rows(GACC, months_back(200, last=date(2025, 10, 1))[10:])
+    monthly_summaries_rebuild()
+    assert MonthlySummary.objects.count() == 200
+
+    assert counts() == small
+
+
+# ---- Who may see the pages -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/charts/", "/charts/?format=csv"])
+@pytest.mark.parametrize("role", ["manager", "analyst", "compliance"])
+def test_each_role_sees_the_dashboards(url, role, gacc, request):
+    client = client_for(request.getfixturevalue(role))
+
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/", "/charts/", "/charts/?format=csv"])
+def test_an_anonymous_visitor_is_sent_to_log_in(url):
+    response = Client().get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+
+
+def test_a_user_without_a_role_is_sent_from_home_to_the_automakers():
+    client = client_for(UserFactory(username="nobody"))
+
+    assert client.get("/").url == "/automakers/"
+    assert client.get("/charts/").status_code == 403
+
+
+def test_the_navigation_links_to_the_overview_and_charts(manager_client):
+    page = html(manager_client.get("/charts/"))
+
+    assert '<a href="/">Overview</a>' in page
+    assert '<a href="/charts/" aria-current="page">Charts</a>' in page
