@@ -114,6 +114,10 @@ def monthly_bars(
         )
     )
     figure.update_xaxes(type="date", tickformat="%b %Y")
+    if len(starts):
+        # The data's months, so that event labels do not stretch the axis past them.
+        first, last = min(starts), _add_months(max(ends), 1)
+        figure.update_xaxes(range=[first.isoformat(), last.isoformat()])
     figure.update_yaxes(title_text="tonnes", tickformat=",")
     if events is not None:
         add_events(figure, events)

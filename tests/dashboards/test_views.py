@@ -407,13 +407,13 @@ def test_the_csv_holds_exactly_the_plotted_numbers(gacc, analyst_client):
 
 def test_the_csv_neutralises_text_a_spreadsheet_would_run(gacc, analyst_client):
     MonthlySummary.objects.filter(period_start=date(2025, 12, 1)).update(
-        value_unit="=HYPERLINK(1)", source_url="@SUM(A1)"
+        value_unit="=SUM(A1)", source_url="@SUM(A1)"
     )
 
     response = analyst_client.get("/charts/", {"start": "2025-12", "format": "csv"})
 
     (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
-    assert row["value_unit"] == "'=HYPERLINK(1)"
+    assert row["value_unit"] == "'=SUM(A1)"
     assert row["source_url"] == "'@SUM(A1)"
     assert row["mom_pct"] == "-20.1"
 

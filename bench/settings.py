@@ -1,0 +1,10 @@
+"""Production settings plus a constant-JSON baseline view, for bench/dashboard_load.py only."""
+
+from config.settings.production import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "WARNING"}}
