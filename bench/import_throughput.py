@@ -229,11 +229,14 @@ def database_prepare(url: str, env: dict, *, allow_truncate: bool) -> str:
     if migrate.returncode:
         raise BenchError(f"manage.py migrate failed:\n{migrate.stdout}{migrate.stderr}")
     with connect(url) as conn:
-        stored = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]
+        stored = conn.execute(
+            f"SELECT (SELECT count(*) FROM {TABLE}) + (SELECT count(*) FROM exports_importbatch)"
+        ).fetchone()[0]
         if stored and "bench" not in dbname and not allow_truncate:
             raise BenchError(
-                f"Database {dbname} holds {stored:,} export records and its name does not say "
-                "it is a bench database. The benchmark empties the import tables: pass "
+                f"Database {dbname} holds {stored:,} export records and import batches, and its "
+                "name does not say it is a bench database. The benchmark empties the import "
+                "tables (and what refers to them): pass "
                 "--allow-truncate if that is what you want, or use another DATABASE_URL."
             )
         tables_empty(conn)
@@ -871,6 +874,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase", choices=["import"], help=argparse.SUPPRESS)
     parser.add_argument("file", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if (args.phase is None) != (args.file is None):
+        parser.error("unexpected argument: see --help")
 
     if args.phase == "import":
         result = phase_import(Path(args.file), run_queued=not args.skip_queued_tasks)

@@ -54,6 +54,14 @@ def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) 
     return script
 
 
+def partners(series: str) -> list[str]:
+    """The partners a series has figures for (no "" total), cached like the figures."""
+    key = ":".join([KEY_PREFIX, f"v{summary_version()}", "partners", series])
+    return cache.get_or_set(
+        key, lambda: [code for code in selectors.partners_of(series) if code], TIMEOUT
+    )
+
+
 def month_end(day: date) -> date:
     """The last day of the month `day` is in (periods are stored as first days)."""
     following = date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -102,6 +102,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 if REDIS_URL:
+    # Sessions read from Redis, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }

@@ -14,8 +14,15 @@ from django.views.generic import TemplateView
 from dashboards import figures, selectors
 from dashboards.forms import ChartsForm, charts_form, month_value
 from dashboards.models import MonthlySummary
-from dashboards.views.overview import PERMISSION
-from dashboards.views.presentation import NA, Chart, percent, percent_number, tonnes
+from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
+from dashboards.views.presentation import (
+    NA,
+    Chart,
+    months_before,
+    percent,
+    percent_number,
+    tonnes,
+)
 from exports.views import VALUE_UNIT_LABELS, spreadsheet_safe
 from licensing.views.common import PageMixin
 
@@ -118,6 +125,17 @@ def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
     return response
 
 
+def default_start(series: str, partner: str) -> date | None:
+    """With no range chosen, the last MONTHS_SHOWN months up to the latest period."""
+    latest = (
+        selectors.summaries(series=series, partner=partner)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    return months_before(latest, MONTHS_SHOWN - 1) if latest else None
+
+
 class ChartsView(PageMixin, TemplateView):
     permission_required = PERMISSION
     template_name = "dashboards/charts.html"
@@ -128,7 +146,11 @@ class ChartsView(PageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         data = form.cleaned_data
-        choice = Choice(data["series"], data["partner"], data["start"], data["end"])
+        start = data["start"]
+        if start is None and data["end"] is None:
+            start = default_start(data["series"], data["partner"])
+        choice = Choice(data["series"], data["partner"], start, data["end"])
+        defaulted = start is not None and data["start"] is None
         rows = list(
             selectors.summaries(
                 series=choice.series, partner=choice.partner, start=choice.start, end=choice.end
@@ -137,7 +159,12 @@ class ChartsView(PageMixin, TemplateView):
         if request.GET.get("format") == "csv":
             return summaries_csv(choice, rows)
         return self.render_to_response(
-            self.get_context_data(form=form, **self._drawn(form, choice, rows))
+            self.get_context_data(
+                form=form,
+                defaulted_range=defaulted,
+                months_shown=MONTHS_SHOWN,
+                **self._drawn(form, choice, rows),
+            )
         )
 
     def _drawn(self, form: ChartsForm, choice: Choice, rows: list[MonthlySummary]) -> dict:

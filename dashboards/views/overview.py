@@ -8,19 +8,23 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
+from dashboards.services import summary_version
 from dashboards.views.presentation import Chart, card_view, months_before, period_name
+from licensing.cache import licensing_version
 from licensing.selectors import CoverStatus, automaker_licence_status, licences_expiring
 from licensing.views.common import PageMixin
 
 PERMISSION = "dashboards.view_monthlysummary"
 # The monthly chart shows this many months up to the latest period.
 MONTHS_SHOWN = 36
+CACHE_SECONDS = 3600
 
 
 def parse_month(value: str) -> date | None:
@@ -37,10 +41,25 @@ class OverviewView(PageMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        series = selectors.HEADLINE_SERIES
         on = timezone.localdate()
+        asked = self.request.GET.get("period", "")[:20]
+        # Everything below depends only on the data, the day and the period asked for: one
+        # computation serves every request until a rebuild or a licensing change.
+        key = ":".join(
+            [
+                "dashboards:overview",
+                f"v{summary_version()}",
+                f"l{licensing_version()}",
+                on.isoformat(),
+                asked,
+            ]
+        )
+        context.update(cache.get_or_set(key, lambda: self._figures(on, asked), CACHE_SECONDS))
+        return context
+
+    def _figures(self, on: date, asked: str) -> dict[str, Any]:
+        series = selectors.HEADLINE_SERIES
         periods = selectors.periods_of(series)  # newest first
-        asked = self.request.GET.get("period", "")
         chosen = parse_month(asked) if asked else None
         period_error = ""
         if asked and chosen not in {row.period_start for row in periods}:
@@ -49,7 +68,7 @@ class OverviewView(PageMixin, TemplateView):
         card = None
         if periods:
             card = selectors.headline_card(series=series, period=chosen or periods[0].period_start)
-        context.update(
+        return dict(
             series=series,
             periods=[
                 (f"{row.period_start:%Y-%m}", period_name(row.period_start, row.period_end))
@@ -61,7 +80,6 @@ class OverviewView(PageMixin, TemplateView):
             **self._licensing(on),
             **self._charts(series, periods),
         )
-        return context
 
     def _licensing(self, on: date) -> dict[str, Any]:
         expiring = list(

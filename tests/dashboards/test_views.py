@@ -291,7 +291,35 @@ def test_a_cached_page_reads_no_summaries_for_its_figures(gacc, analyst_client):
 
     summary_table = MonthlySummary._meta.db_table
     reads = [query["sql"] for query in queries if summary_table in query["sql"]]
-    assert len(reads) == 2  # the periods for the select, and the card
+    assert reads == []
+
+
+def test_a_licensing_change_shows_on_the_cached_overview_at_once(
+    gacc, analyst_client, django_capture_on_commit_callbacks
+):
+    from licensing.models import Approval, Automaker
+    from licensing.services import approval_record
+
+    toyota = Automaker.objects.create(name="Toyota Motor Corp.", country="JPN")
+    before = html(analyst_client.get("/"))
+    assert "automakers" in before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_record(
+            automaker=toyota,
+            status=Approval.Status.PENDING,
+            evidence_grade=Approval.EvidenceGrade.NEWS_REPORT,
+            claimed_on=date(2026, 11, 20),
+            statement="Applied.",
+            source_url="https://example.org/toyota",
+        )
+
+    def pending(page: str) -> str:
+        found = re.search(r'data-status="pending">.*?status-counts__count">(\d+)<', page, re.S)
+        return found.group(1)
+
+    assert pending(before) == "0"
+    assert pending(html(analyst_client.get("/"))) == "1"
 
 
 # ---- Charts page ---------------------------------------------------------------------------

@@ -1,0 +1,24 @@
+"""A version number for licensing data, part of the keys of anything cached from it."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "licensing:data-version"
+
+
+def licensing_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def licensing_changed() -> None:
+    """Call inside a write: once it commits, what was cached from licensing data is stale."""
+    transaction.on_commit(_bump)
