@@ -54,11 +54,13 @@ def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) 
     return script
 
 
-def partners(series: str) -> list[str]:
-    """The partners a series has figures for (no "" total), cached like the figures."""
+def partners(series: str) -> list[tuple[str, str]]:
+    """The partners a series has figures for (no "" total) with their names, cached."""
     key = ":".join([KEY_PREFIX, f"v{summary_version()}", "partners", series])
     return cache.get_or_set(
-        key, lambda: [code for code in selectors.partners_of(series) if code], TIMEOUT
+        key,
+        lambda: [(code, partner_name(code)) for code in selectors.partners_of(series) if code],
+        TIMEOUT,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from dashboards import selectors
-from dashboards.figures import partner_name, partners
+from dashboards.figures import partners
 from exports.models import Series
 
 MONTH_FORMAT = "%Y-%m"
@@ -39,9 +39,10 @@ class ChartsForm(forms.Form):
         series = list(Series.objects.values_list("code", "name"))
         self.fields["series"].choices = [(code, name) for code, name in series]
         chosen = self.data.get("series") or selectors.HEADLINE_SERIES
-        self.partners = partners(chosen) if chosen else []
+        named = partners(chosen) if chosen else []
+        self.partners = [code for code, _ in named]
         self.fields["partner"].choices = [("", "All destinations")] + [
-            (code, f"{partner_name(code)} ({code})") for code in self.partners
+            (code, f"{name} ({code})") for code, name in named
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from dashboards import figures, selectors
 from dashboards.forms import ChartsForm, charts_form, month_value
 from dashboards.models import MonthlySummary
+from dashboards.services import summary_version
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
 from dashboards.views.presentation import (
     NA,
@@ -162,6 +163,7 @@ class ChartsView(PageMixin, TemplateView):
             self.get_context_data(
                 form=form,
                 defaulted_range=defaulted,
+                cache_version=summary_version(),
                 months_shown=MONTHS_SHOWN,
                 **self._drawn(form, choice, rows),
             )

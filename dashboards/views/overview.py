@@ -55,6 +55,7 @@ class OverviewView(PageMixin, TemplateView):
             ]
         )
         context.update(cache.get_or_set(key, lambda: self._figures(on, asked), CACHE_SECONDS))
+        context["overview_key"] = key
         return context
 
     def _figures(self, on: date, asked: str) -> dict[str, Any]:
