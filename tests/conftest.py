@@ -68,3 +68,12 @@ def _flushes_the_database(item) -> bool:
 def pytest_collection_modifyitems(items):
     """Transactional tests last: their flush empties the groups that other tests rely on."""
     items.sort(key=_flushes_the_database)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
