@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -176,7 +177,7 @@ class ChartsView(PageMixin, TemplateView):
         charts = [
             Chart(
                 figures.MONTHLY,
-                figures.monthly(partner=choice.partner, **area),
+                partial(figures.monthly, partner=choice.partner, **area),
                 filename=f"raregate_{name}_monthly",
             )
         ]
@@ -184,7 +185,12 @@ class ChartsView(PageMixin, TemplateView):
             charts.append(
                 Chart(
                     figures.YEAR_TO_DATE,
-                    figures.year_to_date(series=choice.series, partner=choice.partner, year=year),
+                    partial(
+                        figures.year_to_date,
+                        series=choice.series,
+                        partner=choice.partner,
+                        year=year,
+                    ),
                     filename=f"raregate_{name}_year-to-date-{year}",
                 )
             )
@@ -193,12 +199,12 @@ class ChartsView(PageMixin, TemplateView):
             destination_charts = [
                 Chart(
                     figures.DESTINATIONS,
-                    figures.destinations(**area),
+                    partial(figures.destinations, **area),
                     filename=f"raregate_{choice.series}_destinations",
                 ),
                 Chart(
                     figures.DESTINATION_MAP,
-                    figures.destination_map(**area),
+                    partial(figures.destination_map, **area),
                     filename=f"raregate_{choice.series}_destination-map",
                 ),
             ]

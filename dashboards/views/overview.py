@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -107,7 +108,7 @@ class OverviewView(PageMixin, TemplateView):
             "charts": [
                 Chart(
                     figures.MONTHLY,
-                    figures.monthly(series=series, start=start),
+                    partial(figures.monthly, series=series, start=start),
                     filename=f"raregate-{series}-monthly",
                     caption=f"Tonnes per period since {period_name(start, start)}, with the "
                     "control measures, suspensions, general licences and licence expiries of "
@@ -115,7 +116,7 @@ class OverviewView(PageMixin, TemplateView):
                 ),
                 Chart(
                     figures.YEAR_TO_DATE,
-                    figures.year_to_date(series=series, year=year),
+                    partial(figures.year_to_date, series=series, year=year),
                     filename=f"raregate-{series}-year-to-date-{year}",
                     caption=f"Cumulative tonnes of {year} against {year - 1}, for the months "
                     "whose year to date is complete.",

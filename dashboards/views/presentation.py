@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from dashboards.models import MonthlySummary
 from dashboards.selectors import Card
@@ -187,12 +189,19 @@ def months_lacking(rows: list[MonthlySummary], through: date) -> list[str]:
 
 @dataclass
 class Chart:
-    """A cached figure on a page: its json_script element and what the plot is called."""
+    """A cached figure on a page: its json_script element and what the plot is called.
+
+    The figure is fetched only when the page renders it, not when its fragment is cached.
+    """
 
     element_id: str
-    script: str
+    build: Callable[[], str]
     filename: str
     caption: str = ""
+
+    @cached_property
+    def script(self) -> str:
+        return self.build()
 
     @property
     def drawn(self) -> bool:
