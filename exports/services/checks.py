@@ -23,6 +23,16 @@ def span_conflicts(rows: pd.DataFrame) -> list[RowError]:
     candidates = rows[in_jan_feb]
     if candidates.empty:
         return []
+    if not is_span.any():
+        # Months only: a conflict needs a stored span, and most series have none.
+        spans = ExportRecord.objects.filter(
+            is_current=True,
+            series__code__in=candidates["series"].unique().tolist(),
+            period_start__month=1,
+            period_end__month=2,
+        )
+        if not spans.exists():
+            return []
     stored = ExportRecord.objects.filter(
         is_current=True,
         series__code__in=candidates["series"].unique().tolist(),
