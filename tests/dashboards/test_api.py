@@ -19,7 +19,7 @@ SUMMARIES = "/api/v1/summaries/"
 SERIES = "/api/v1/series/"
 GACC = "gacc-rare-earths"
 COMTRADE = "comtrade-rare-earths-group"
-# session, user, two for permissions; the count and the page.
+# Session (unless cached in Redis), user, two permission reads, count, page.
 SUMMARIES_QUERIES = 6
 
 
@@ -164,7 +164,7 @@ def test_the_endpoints_are_read_only(method, data):
 
 @pytest.mark.parametrize("months", [10, 200])
 def test_the_summaries_endpoint_makes_a_fixed_number_of_queries(
-    months, analyst, django_assert_num_queries
+    months, analyst, django_assert_max_num_queries
 ):
     rows = []
     for offset in range(months):
@@ -175,7 +175,7 @@ def test_the_summaries_endpoint_makes_a_fixed_number_of_queries(
     client = APIClient()
     client.force_login(analyst)
 
-    with django_assert_num_queries(SUMMARIES_QUERIES):
+    with django_assert_max_num_queries(SUMMARIES_QUERIES):
         response = client.get(SUMMARIES, {"series": GACC})
 
     assert response.json()["count"] == months
