@@ -28,11 +28,13 @@ _READ_EXPORTS = [
     "exports.view_yeartodatefigure",
 ]
 _READ_DASHBOARDS = ["dashboards.view_monthlysummary"]
+_READ_ALERTS = ["licensing.view_alert"]
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    ANALYST: _READ_LICENSING + _READ_EXPORTS + _READ_DASHBOARDS,
+    ANALYST: _READ_LICENSING + _READ_EXPORTS + _READ_DASHBOARDS + _READ_ALERTS,
     COMPLIANCE: _READ_LICENSING
     + _READ_EXPORTS
     + _READ_DASHBOARDS
+    + _READ_ALERTS
     + [
         "exports.add_importbatch",
         "licensing.add_licence",
@@ -48,6 +50,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "licensing.view_licence",
         "exports.view_series",
         "dashboards.view_monthlysummary",
+        "licensing.view_alert",
     ],
 }
 

@@ -1,15 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config.auth import ThrottledLoginView
+from config.health import healthz
 from dashboards.views import home
 
+# A database outage answers 503 wherever it is raised (config.middleware).
+handler500 = "config.middleware.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # The overview for those who may see it (every role), the automakers for anyone else.
     path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # One log-in page, the throttled one, for the admin too.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
     path("", include("dashboards.urls")),
     path("", include("licensing.urls")),
@@ -18,5 +31,6 @@ urlpatterns = [
     path("api/v1/", include("exports.api.urls")),
     path("api/v1/", include("dashboards.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script from a URL: no inline script for CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

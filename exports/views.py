@@ -140,7 +140,13 @@ class ImportUploadView(PageMixin, FormView):
         except ValidationError as error:
             form.add_service_error(error)
             return self.form_invalid(form)
-        if created:
+        if created and getattr(batch, "queue_failed", False):
+            messages.warning(
+                self.request,
+                f"Stored as import {batch.pk}; the import queue is unreachable, so it will "
+                "start automatically once it is back (checked every few minutes).",
+            )
+        elif created:
             messages.success(
                 self.request,
                 f"Queued: {batch.original_name} will be imported in the background.",

@@ -49,7 +49,10 @@ class ControlMeasureFilter(django_filters.FilterSet):
 
 
 class ImporterFilter(django_filters.FilterSet):
-    automaker = django_filters.NumberFilter(field_name="automakers")
+    # Bounded: an id past a 64-bit integer is a 400, not a database overflow (500).
+    automaker = django_filters.NumberFilter(
+        field_name="automakers", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = Importer

@@ -383,3 +383,6 @@ class Approval(models.Model):
 
 
 EVIDENCE_RANK = {grade: rank for rank, grade in enumerate(reversed(Approval.EvidenceGrade.values))}
+
+# Alerts live in their own module; imported here so that Django registers them with licensing.
+from licensing.alerts.models import Alert, AlertSubscription  # noqa: E402, F401

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from licensing.views import approvals, automakers, licences, measures
+from licensing.views import alerts, approvals, automakers, licences, measures
 
 app_name = "licensing"
 urlpatterns = [
@@ -27,5 +27,11 @@ urlpatterns = [
         "control-measures/",
         measures.ControlMeasureListView.as_view(),
         name="controlmeasure-list",
+    ),
+    path("alerts/", alerts.AlertListView.as_view(), name="alert-list"),
+    path(
+        "alerts/subscription/",
+        alerts.AlertSubscriptionView.as_view(),
+        name="alert-subscription",
     ),
 ]

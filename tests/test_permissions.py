@@ -74,6 +74,7 @@ PAGES = [
     Cell("GET", "/licences/{licence}/edit/", COMPLIANCE_ONLY),
     Cell("POST", "/licences/{licence}/edit/", (LOGIN, 403, 403, 302), body="licence_form"),
     Cell("GET", "/control-measures/", NO_MANAGER),
+    Cell("GET", "/alerts/", ALL_READ),
     Cell("GET", "/imports/", NO_MANAGER),
     Cell("GET", "/imports/new/", COMPLIANCE_ONLY),
     Cell("POST", "/imports/new/", (LOGIN, 403, 403, 302), body="upload"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 import plotly
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
     "licensing",
     "exports",
     "dashboards",
@@ -40,14 +42,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and auth, so that their database errors are answered 503 too.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One JSON line per request, with the user (config.middleware.RequestLogMiddleware).
+    "config.middleware.RequestLogMiddleware",
     "config.middleware.PageLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -65,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.role",
+                "config.context_processors.alert_badge",
             ],
         },
     },
@@ -99,11 +107,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exports.tasks.import_batches_requeue",
         "schedule": 300,
     },
+    "raise-alerts-daily": {
+        "task": "licensing.tasks.alerts_daily",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    # /healthz reports the time since a worker last ran this.
+    "worker-heartbeat": {
+        "task": "config.tasks.worker_heartbeat",
+        "schedule": 60,
+    },
 }
 
 if REDIS_URL:
     # Sessions read from Redis, written through to the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "config.sessions"  # cached_db that survives a Redis outage
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
@@ -165,6 +182,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
+    # Answered 429 with Retry-After once a caller goes over its rate (counted in the cache).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.throttling.UserRateThrottle",
+        "config.api.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("RAREGATE_API_USER_RATE", default="600/minute"),
+        "anon": env("RAREGATE_API_ANON_RATE", default="60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RareGate API",
@@ -179,13 +205,50 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Pages run no inline script: ours and plotly.js come from static files, figure data sits in
+# <script type="application/json"> blocks. plotly.js adds <style> elements as it draws.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Log-in throttling (config.auth.ThrottledLoginView): failures counted in the cache per
+# user name and per client address over a window; over either limit the page answers 429.
+LOGIN_FAILURES_PER_USERNAME = env.int("RAREGATE_LOGIN_FAILURES_PER_USERNAME", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("RAREGATE_LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("RAREGATE_LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 
+# One JSON object per line on the console: requests (raregate.requests), tasks (raregate.tasks,
+# config/logging.py) and everything else through the root logger.
+LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {
+        "raregate.requests": {"level": LOG_LEVEL},
+        "raregate.tasks": {"level": LOG_LEVEL},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

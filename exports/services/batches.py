@@ -48,13 +48,16 @@ def _sha256(file: File) -> str:
     return digest.hexdigest()
 
 
-def _enqueue(batch_id: int) -> None:
+def _enqueue(batch_id: int) -> bool:
+    """Send the batch to the workers; False when the broker is unreachable (it stays pending)."""
     from exports.tasks import import_batch_run
 
     try:
         import_batch_run.delay(batch_id)
     except Exception:  # noqa: BLE001 - any broker failure leaves the batch pending, not lost
         logger.warning("Could not enqueue import batch %s; it stays pending", batch_id)
+        return False
+    return True
 
 
 def import_batch_register(
@@ -85,9 +88,12 @@ def import_batch_register(
             )
             batch.file.save(original_name, file, save=False)
             batch.save()
+            # Set once the batch is committed and could not be sent to the workers: the caller
+            # tells the user it will start when the queue is back (import_batches_requeue).
+            batch.queue_failed = False
             transaction.on_commit(lambda: _report(batch, "queued"))
             if enqueue:
-                transaction.on_commit(lambda: _enqueue(batch.pk))
+                transaction.on_commit(lambda: _queue(batch))
     except IntegrityError:
         # The same file uploaded twice at once: the other upload won.
         batch.file.delete(save=False)
@@ -134,16 +140,26 @@ def _claimed(batch_id: int) -> Iterator[bool]:
                 )
 
 
+def _queue(batch: ImportBatch) -> None:
+    batch.queue_failed = not _enqueue(batch.pk)
+
+
 def progress_key(batch_id: int) -> str:
     return f"import-batch-progress:{batch_id}"
 
 
 def import_batch_progress(batch_id: int) -> dict | None:
-    return cache.get(progress_key(batch_id))
+    try:
+        return cache.get(progress_key(batch_id))
+    except Exception:  # noqa: BLE001 - progress is a nicety; Redis may be down
+        return None
 
 
 def _report(batch: ImportBatch, stage: str, **details: Any) -> None:
-    cache.set(progress_key(batch.pk), {"stage": stage, **details}, timeout=6 * 3600)
+    try:
+        cache.set(progress_key(batch.pk), {"stage": stage, **details}, timeout=6 * 3600)
+    except Exception:  # noqa: BLE001 - progress is a nicety; Redis may be down
+        logger.warning("Could not report the progress of import batch %s", batch.pk)
 
 
 def _fail(

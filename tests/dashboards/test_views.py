@@ -40,14 +40,15 @@ CARD = re.compile(
     re.S,
 )
 # What the pages may cost, whatever the number of summaries (see the tests at 10 and 200):
-# session, user, two for permissions, role; periods, card (+ the months an incomplete year to
-# date lacks), licences expiring, automakers and their approvals.
-OVERVIEW_QUERIES = 11
+# session, user, two for permissions, role, the alert badge; periods, card (+ the months an
+# incomplete year to date lacks), licences expiring, automakers and their approvals.
+OVERVIEW_QUERIES = 12
 # + building the figures: the series' name, its summaries, measures, licence expiries, and the
 # year to date's summaries.
 OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 5
-# session, user, two for permissions, role; series, partners, the plotted summaries.
-CHARTS_QUERIES = 8
+# session, user, two for permissions, role, the alert badge; series, partners, the plotted
+# summaries.
+CHARTS_QUERIES = 9
 CHARTS_QUERIES_BUILDING = CHARTS_QUERIES + 5
 
 

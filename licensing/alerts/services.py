@@ -1,0 +1,183 @@
+"""Raising alerts and e-mailing the digest of new ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+
+from licensing.alerts.models import Alert
+from licensing.models import Approval, ControlMeasure, Licence
+
+EXPIRY_THRESHOLDS = {
+    30: Alert.Kind.LICENCE_EXPIRING_30,
+    7: Alert.Kind.LICENCE_EXPIRING_7,
+    1: Alert.Kind.LICENCE_EXPIRING_1,
+}
+SUSPENSION_WARNING_DAYS = 30
+ANNOUNCEMENT_NUMBER = re.compile(r"Announcement No\. ?(\d+)")
+
+
+def day(value: date) -> str:
+    """A date in words, as the messages and e-mails give it: 10 November 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    concerns_on: date
+    message: str
+    licence: Licence | None = None
+    control_measure: ControlMeasure | None = None
+    approval: Approval | None = None
+
+
+def _short_name(measure: ControlMeasure) -> str:
+    match = ANNOUNCEMENT_NUMBER.search(measure.reference)
+    return f"Announcement No. {match.group(1)}" if match else measure.reference
+
+
+def _number_order(measure: ControlMeasure) -> tuple[int, str]:
+    match = ANNOUNCEMENT_NUMBER.search(measure.reference)
+    return (int(match.group(1)) if match else 0, measure.reference)
+
+
+def _numbers(measures: list[ControlMeasure]) -> str:
+    """Nos. 57, 61 and 62, or the references of measures without a number."""
+    numbers = [ANNOUNCEMENT_NUMBER.search(m.reference) for m in measures]
+    if all(numbers):
+        names = [match.group(1) for match in numbers]
+        prefix = "No. " if len(names) == 1 else "Nos. "
+    else:
+        names, prefix = [m.reference for m in measures], ""
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return prefix + listed
+
+
+def _licence_candidates(on: date) -> list[Candidate]:
+    licences = Licence.objects.select_related("exporter").filter(
+        status=Licence.Status.ISSUED,
+        valid_from__lte=on,
+        valid_until__gte=on,
+        valid_until__lte=on + timedelta(days=max(EXPIRY_THRESHOLDS)),
+    )
+    candidates = []
+    for licence in licences:
+        left = (licence.valid_until - on).days
+        for threshold, kind in EXPIRY_THRESHOLDS.items():
+            if left <= threshold:
+                when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+                message = f"{licence} expires {when}, on {day(licence.valid_until)}."
+                candidates.append(Candidate(kind, licence.valid_until, message, licence=licence))
+    return candidates
+
+
+def _measure_candidates(on: date) -> list[Candidate]:
+    # A suspension announcement that ends speaks for the measures whose suspension ends with it
+    # (No. 70 for Nos. 57, 61 and 62); other suspension windows are raised on their own measure.
+    horizon = on + timedelta(days=SUSPENSION_WARNING_DAYS)
+    candidates = []
+    covered: set[int] = set()
+    suspensions = ControlMeasure.objects.filter(
+        kind=ControlMeasure.Kind.SUSPENSION,
+        in_force_until__isnull=False,
+        in_force_until__lte=horizon,
+    )
+    for suspension in suspensions:
+        ends = suspension.in_force_until
+        suspended = sorted(
+            ControlMeasure.objects.filter(suspended_until=ends).exclude(pk=suspension.pk),
+            key=_number_order,
+        )
+        covered.update(m.pk for m in suspended)
+        verb = "are" if len(suspended) > 1 else "is"
+        if ends < on:
+            kind = Alert.Kind.SUSPENSION_LAPSED
+            tail = f": {_numbers(suspended)} {verb} in force again." if suspended else "."
+            message = f"{_short_name(suspension)}'s suspension lapsed on {day(ends)}{tail}"
+        else:
+            kind = Alert.Kind.SUSPENSION_ENDING
+            tail = f": {_numbers(suspended)} will be in force again." if suspended else "."
+            message = f"{_short_name(suspension)}'s suspension ends on {day(ends)}{tail}"
+        candidates.append(Candidate(kind, ends, message, control_measure=suspension))
+    windows = ControlMeasure.objects.filter(
+        suspended_until__isnull=False, suspended_until__lte=horizon
+    ).exclude(pk__in=covered)
+    for measure in windows:
+        ends = measure.suspended_until
+        if ends < on:
+            kind = Alert.Kind.SUSPENSION_LAPSED
+            message = f"The suspension of {_short_name(measure)} lapsed on {day(ends)}."
+        else:
+            kind = Alert.Kind.SUSPENSION_ENDING
+            message = f"The suspension of {_short_name(measure)} ends on {day(ends)}."
+        candidates.append(Candidate(kind, ends, message, control_measure=measure))
+    return candidates
+
+
+def _approval_candidates(on: date) -> list[Candidate]:
+    approvals = Approval.objects.select_related("automaker", "licence__exporter").filter(
+        Q(licence__valid_until__lt=on) | Q(licence__status=Licence.Status.EXPIRED),
+        status=Approval.Status.APPROVED,
+        licence__isnull=False,
+        licence__valid_until__isnull=False,
+    )
+    return [
+        Candidate(
+            Alert.Kind.APPROVAL_LICENCE_EXPIRED,
+            approval.licence.valid_until,
+            f"{approval.automaker}'s approval rests on {approval.licence}, "
+            f"which expired on {day(approval.licence.valid_until)}.",
+            licence=approval.licence,
+            approval=approval,
+        )
+        for approval in approvals
+    ]
+
+
+@transaction.atomic
+def alerts_raise(*, on: date) -> list[Alert]:
+    """Record every alert whose condition holds on `on`; return those not raised before."""
+    raised = []
+    candidates = _licence_candidates(on) + _measure_candidates(on) + _approval_candidates(on)
+    for candidate in candidates:
+        # get_or_create retries the read when a concurrent insert wins on the unique constraint.
+        alert, created = Alert.objects.get_or_create(
+            kind=candidate.kind,
+            licence=candidate.licence,
+            control_measure=candidate.control_measure,
+            approval=candidate.approval,
+            concerns_on=candidate.concerns_on,
+            defaults={"message": candidate.message, "raised_on": on},
+        )
+        if created:
+            raised.append(alert)
+    return raised
+
+
+def alert_digest_recipients() -> list[str]:
+    """The addresses of active users who opted in to the digest and may read alerts."""
+    users = (
+        get_user_model()
+        .objects.filter(alert_subscription__email_digest=True, is_active=True)
+        .exclude(email="")
+    )
+    return [user.email for user in users if user.has_perm("licensing.view_alert")]
+
+
+def alerts_digest_send(*, alerts: list[Alert]) -> int:
+    """E-mail the new alerts to each subscriber, one message each; return how many were sent."""
+    if not alerts:
+        return 0
+    subject = f"RareGate: {len(alerts)} new alert{'s' if len(alerts) != 1 else ''}"
+    body = "\n".join(f"- {alert.message}" for alert in alerts)
+    sent = 0
+    for address in alert_digest_recipients():
+        sent += send_mail(subject, body, None, [address])
+    return sent

@@ -1,0 +1,57 @@
+"""Alerts: what is about to run out or has, and the user's choice of a daily e-mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import ListView, View
+
+from licensing.alerts.forms import AlertSubscriptionForm
+from licensing.alerts.models import Alert, AlertSubscription
+from licensing.alerts.selectors import alerts_list
+from licensing.views.common import PageMixin
+
+
+class AlertListView(PageMixin, ListView):
+    permission_required = "licensing.view_alert"
+    template_name = "licensing/alert_list.html"
+    context_object_name = "alerts"
+    section = "alerts"
+    paginate_by = 50
+
+    def get_queryset(self):
+        kind = self.request.GET.get("kind", "")
+        self.kind = kind if kind in Alert.Kind.values else ""
+        return alerts_list(kind=self.kind)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        subscription = AlertSubscription.objects.filter(user=self.request.user).first()
+        context.update(
+            kinds=Alert.Kind.choices,
+            kind=self.kind,
+            subscription_form=AlertSubscriptionForm(
+                instance=subscription or AlertSubscription(user=self.request.user)
+            ),
+            has_email=bool(self.request.user.email),
+        )
+        return context
+
+
+class AlertSubscriptionView(PageMixin, View):
+    permission_required = "licensing.view_alert"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        subscription, _ = AlertSubscription.objects.get_or_create(user=request.user)
+        form = AlertSubscriptionForm(request.POST, instance=subscription)
+        if form.is_valid():
+            form.save()
+            if subscription.email_digest:
+                messages.success(request, "You will get an e-mail when new alerts are raised.")
+            else:
+                messages.success(request, "You will no longer get alert e-mails.")
+        return redirect("licensing:alert-list")

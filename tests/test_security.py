@@ -1,0 +1,380 @@
+"""Security: deploy checks, CSP with no inline script, throttling, private uploads, safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from rest_framework.throttling import SimpleRateThrottle
+
+from config.roles import ANALYST, COMPLIANCE
+from dashboards.models import MonthlySummary
+from dashboards.services import monthly_summaries_rebuild
+from exports.models import ImportBatch
+from licensing import services
+from licensing.models import Approval, Automaker
+from tests.conftest import client_for, user_with_role
+from tests.dashboards.test_summaries import import_data_file
+from tests.exports.test_views import ImportBatchFactory
+
+pytestmark = pytest.mark.django_db
+
+FORMULA = '=HYPERLINK("http://x")'
+PDF = b"%PDF-1.4\n% evidence\n1 0 obj << >> endobj\n%%EOF\n"
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def csp_directives(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+# check --deploy
+
+
+def test_check_deploy_with_the_production_settings_prints_no_warning(tmp_path):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL"} and not key.startswith("DJANGO_")
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        DJANGO_ALLOWED_HOSTS="example.org",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output, output
+    assert "WARNING" not in output, output
+
+
+# Content-Security-Policy
+
+
+@pytest.fixture
+def analyst_with_data(reference_data):
+    import_data_file("gacc_rare_earths_monthly.csv")
+    monthly_summaries_rebuild()
+    return client_for(user_with_role("ana", ANALYST))
+
+
+def test_every_page_carries_a_csp_without_inline_script(analyst_with_data):
+    response = analyst_with_data.get("/")
+
+    assert response.status_code == 200
+    directives = csp_directives(response)
+    assert directives["script-src"] == ["'self'"]
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["base-uri"] == ["'self'"]
+    assert directives["form-action"] == ["'self'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("style-src")[0]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+    # The log-in page, which anyone sees, carries it too.
+    assert csp_directives(Client().get("/login/"))["script-src"] == ["'self'"]
+
+
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+
+
+def inline_scripts(page: str) -> list[str]:
+    """The <script> tags that would run inline code: neither a src nor JSON data."""
+    return [
+        attributes
+        for attributes in SCRIPT_TAG.findall(page)
+        if not re.search(r"\bsrc\s*=", attributes)
+        and not re.search(r"""\btype\s*=\s*["']application/json["']""", attributes)
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/charts/", "/automakers/", "/licences/", "/approvals/", "/imports/"]
+)
+def test_no_page_has_an_inline_script(analyst_with_data, url):
+    response = analyst_with_data.get(url)
+
+    assert response.status_code == 200
+    page = html(response)
+    assert inline_scripts(page) == []
+    if url in ("/", "/charts/"):
+        # The figures are there, as data for the static script.
+        assert 'type="application/json"' in page
+        assert "/static/js/charts.js" in page
+
+
+def test_the_scan_finds_an_inline_script():
+    assert inline_scripts('<script>alert(1)</script><script src="/static/a.js"></script>') == [""]
+
+
+def test_the_api_docs_load_their_script_from_a_url(analyst_client):
+    response = analyst_client.get("/api/docs/")
+
+    assert response.status_code == 200
+    page = html(response)
+    assert inline_scripts(page) == []
+    init = re.search(r'<script src="([^"]*script=[^"]*)"', page)
+    assert init, page
+    script = analyst_client.get(init.group(1).replace("&amp;", "&"))
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+# Log-in throttling
+
+
+@pytest.fixture
+def people(db):
+    return user_with_role("ana", ANALYST), user_with_role("cora", COMPLIANCE)
+
+
+def log_in(client: Client, username: str, password: str = "pw-for-tests"):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_the_sixth_failure_for_a_user_name_is_answered_429_without_checking_the_password(
+    people,
+):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+        response = log_in(client, "ana", "wrong")
+        assert response.status_code == 200
+        assert "Please enter a correct username and password" in html(response)
+
+    # The right password now: refused all the same, since it is not checked.
+    response = log_in(client, "ana")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= settings.LOGIN_FAILURE_WINDOW_SECONDS
+    assert "Too many failed log-in attempts" in html(response)
+    assert not logged_in(client)
+    # The same user name with other letter case or spaces counts as the same.
+    assert log_in(Client(REMOTE_ADDR="10.9.9.9"), " ANA ").status_code == 429
+
+
+def test_another_user_still_logs_in_and_the_user_name_again_after_the_window(people):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
+        log_in(client, "ana", "wrong")
+    assert log_in(client, "ana").status_code == 429
+
+    other = Client()
+    response = log_in(other, "cora")
+    assert response.status_code == 302
+    assert logged_in(other)
+
+    with time_machine.travel(time.time() + settings.LOGIN_FAILURE_WINDOW_SECONDS + 1):
+        response = log_in(Client(), "ana")
+    assert response.status_code == 302
+
+
+def test_failures_from_one_address_across_user_names_are_throttled(people):
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for number in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        assert log_in(attacker, f"guess{number}", "wrong").status_code == 200
+
+    response = log_in(attacker, "cora")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert not logged_in(attacker)
+    # Someone at another address is not affected.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.1")
+    assert log_in(elsewhere, "cora").status_code == 302
+
+
+def test_a_successful_log_in_resets_the_user_names_count(people):
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME - 1):
+        log_in(client, "ana", "wrong")
+    assert log_in(client, "ana").status_code == 302
+
+    client = Client()
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME - 1):
+        assert log_in(client, "ana", "wrong").status_code == 200
+    assert log_in(client, "ana").status_code == 302
+
+
+def test_the_admin_log_in_goes_through_the_throttled_page():
+    response = Client().get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response.url == "/login/?next=/admin/"
+
+
+# API throttling
+
+
+def test_api_requests_over_the_rate_are_answered_429_with_retry_after(analyst_client, monkeypatch):
+    # DRF reads the rates into the class when it is imported: lower them there.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "3/minute", "anon": None})
+
+    for _ in range(3):
+        assert analyst_client.get("/api/v1/automakers/").status_code == 200
+    response = analyst_client.get("/api/v1/automakers/")
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Counted per user: another user is still served.
+    other = client_for(user_with_role("cora", COMPLIANCE))
+    assert other.get("/api/v1/automakers/").status_code == 200
+
+
+def test_api_throttling_is_configured_per_user_and_per_address():
+    from rest_framework.settings import api_settings
+
+    names = [cls.__name__ for cls in api_settings.DEFAULT_THROTTLE_CLASSES]
+    assert names == ["UserRateThrottle", "AnonRateThrottle"]
+    assert set(api_settings.DEFAULT_THROTTLE_RATES) == {"user", "anon"}
+
+
+# Uploaded files
+
+
+@pytest.fixture
+def approval(reference_data):
+    return services.approval_record(
+        automaker=Automaker.objects.get(name="Ford Motor Co."),
+        status=Approval.Status.APPROVED,
+        evidence_grade=Approval.EvidenceGrade.MOFCOM_NOTICE,
+        claimed_on=date(2025, 12, 2),
+        statement="MOFCOM notice naming Ford's suppliers.",
+        evidence_file=SimpleUploadedFile("mofcom-notice.pdf", PDF, "application/pdf"),
+        user=None,
+    )
+
+
+def test_an_evidence_file_is_stored_under_a_random_name_outside_the_static_root(approval):
+    path = Path(approval.evidence_file.path)
+
+    assert path.read_bytes() == PDF
+    assert "mofcom-notice" not in path.name
+    assert path.is_relative_to(Path(settings.MEDIA_ROOT))
+    assert not path.is_relative_to(Path(settings.STATIC_ROOT))
+
+
+def test_an_anonymous_user_is_sent_to_log_in_for_an_evidence_file(approval):
+    response = Client().get(f"/approvals/{approval.pk}/evidence/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/login/")
+    assert PDF not in response.content
+
+
+def test_an_evidence_file_is_handed_out_as_an_attachment_to_a_user_allowed_to_see_it(
+    approval, analyst_client
+):
+    response = analyst_client.get(f"/approvals/{approval.pk}/evidence/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_an_evidence_file_is_not_reachable_by_its_url_guessed_under_media(approval, analyst_client):
+    url = f"/media/{approval.evidence_file.name}"
+
+    for client in (Client(), analyst_client):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert PDF not in response.content
+
+
+# CSV downloads
+
+
+def csv_rows(response) -> list[list[str]]:
+    content = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content)))
+
+
+def test_an_errors_csv_cell_holding_a_formula_is_neutralised(analyst_client):
+    batch = ImportBatchFactory(
+        status=ImportBatch.Status.FAILED,
+        original_name=f"{FORMULA}.csv",
+        message="1 row error(s): nothing was stored.",
+        rows_read=1,
+        rows_in_error=1,
+        errors=[{"line": 2, "column": "+tonnes", "message": FORMULA}],
+    )
+
+    response = analyst_client.get(f"/imports/{batch.pk}/errors.csv")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    header, row = csv_rows(response)
+    assert header == ["line", "column", "message"]
+    assert row == ["2", "'+tonnes", f"'{FORMULA}"]
+
+
+def test_a_charts_csv_cell_holding_a_formula_is_neutralised(analyst_with_data):
+    MonthlySummary.objects.filter(partner="").update(source_url=FORMULA, value_unit="@SUM(A1)")
+
+    response = analyst_with_data.get("/charts/?format=csv")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    header, *rows = csv_rows(response)
+    assert rows
+    for row in rows:
+        cells = dict(zip(header, row, strict=True))
+        assert cells["source_url"] == f"'{FORMULA}"
+        assert cells["value_unit"] == "'@SUM(A1)"
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """Every cache call fails as it does while Redis is unreachable."""
+    from django.core.cache.backends.locmem import LocMemCache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    for name in ("get", "set", "add", "incr", "delete_many", "get_many"):
+        monkeypatch.setattr(LocMemCache, name, unreachable)
+
+
+def test_log_in_and_the_api_still_work_while_the_cache_is_down(people, cache_down):
+    client = Client()
+    assert log_in(client, "ana", "wrong").status_code == 200
+    assert log_in(client, "ana").status_code == 302
+
+    response = client.get("/api/v1/elements/")
+    assert response.status_code == 200
