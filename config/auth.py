@@ -37,14 +37,21 @@ class _FailureCounter:
     def window(self) -> int:
         return settings.LOGIN_FAILURE_WINDOW_SECONDS
 
+    def _window_open(self) -> bool:
+        # Judged by the clock as well as by the cache's expiry, which may lag behind it.
+        started = cache.get(self.start_key)
+        return started is not None and time.time() < started + self.window
+
     def exceeded(self) -> bool:
-        return (cache.get(self.count_key) or 0) >= self.limit
+        return self._window_open() and (cache.get(self.count_key) or 0) >= self.limit
 
     def retry_after(self) -> int:
         started = cache.get(self.start_key) or time.time()
         return max(1, math.ceil(started + self.window - time.time()))
 
     def add(self) -> None:
+        if not self._window_open():
+            self.clear()
         cache.add(self.start_key, time.time(), self.window)
         cache.add(self.count_key, 0, self.window)
         try:

@@ -77,3 +77,17 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """A transactional test's flush empties what data migrations made: the roles and the series
+    registry. Make them again before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from exports.series import series_sync
+
+    roles_sync()
+    series_sync()
