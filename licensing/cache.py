@@ -20,5 +20,10 @@ def _bump() -> None:
 
 
 def licensing_changed() -> None:
-    """Call inside a write: once it commits, what was cached from licensing data is stale."""
+    """Call inside a write: what was cached from licensing data is stale.
+
+    Moved on now (so that this transaction reads afresh) and again at commit (so that what
+    another request cached in between, from the data before the commit, is not used).
+    """
+    _bump()
     transaction.on_commit(_bump)

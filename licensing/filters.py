@@ -25,6 +25,9 @@ class LicenceFilter(django_filters.FilterSet):
 
 
 class ApprovalFilter(django_filters.FilterSet):
+    # By id: a select of every licence would make each page carry thousands of options.
+    licence = django_filters.NumberFilter(field_name="licence", label="Licence (id)", min_value=1)
+
     class Meta:
         model = Approval
         fields = ["automaker", "exporter", "importer", "licence", "status", "evidence_grade"]

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import transaction
 
 from licensing import services
-from licensing.cache import licensing_changed
 from licensing.models import (
     Approval,
     Automaker,
@@ -83,7 +82,6 @@ def _hs_codes(codes: list[str], counts: Counter) -> list[HsCode]:
 def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> Counter:
     """Load every reference file; returns what was created or updated, by kind."""
     counts: Counter = Counter()
-    licensing_changed()
     for row in _rows(directory, "elements.csv"):
         _sync(
             Element,

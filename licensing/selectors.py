@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from licensing.cache import licensing_version
 from licensing.models import EVIDENCE_RANK, Approval, Automaker, ControlMeasure, Licence
 
 
@@ -103,12 +105,23 @@ def _approvals_with_licences() -> QuerySet[Approval]:
 def automaker_licence_status(
     *, on: date | None = None, status: str | None = None
 ) -> list[AutomakerStatus]:
-    """Every automaker's derived status on a date (today by default), optionally one status only."""
+    """Every automaker's derived status on a date (today by default), optionally one status only.
+
+    Cached until the next licensing change; the rows carry no `basis` (automaker_status has it).
+    """
     on = on or today()
-    automakers = Automaker.objects.prefetch_related(
-        Prefetch("approvals", queryset=_approvals_with_licences())
-    )
-    rows = [status_of(a, list(a.approvals.all()), on) for a in automakers]
+    key = f"licensing:automaker-status:l{licensing_version()}:{on.isoformat()}"
+    rows = cache.get(key)
+    if rows is None:
+        automakers = Automaker.objects.prefetch_related(
+            Prefetch("approvals", queryset=_approvals_with_licences())
+        )
+        rows = [status_of(a, list(a.approvals.all()), on) for a in automakers]
+        for row in rows:
+            row.basis = []
+            # Cache the automaker alone, not the approvals prefetched into it.
+            row.automaker._prefetched_objects_cache = {}
+        cache.set(key, rows, 3600)
     if status:
         rows = [row for row in rows if row.status == status]
     return rows

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from licensing.cache import licensing_changed
 from licensing.models import (
     LICENCE_HISTORY,
     Approval,
@@ -87,7 +86,6 @@ def _check_transition(*, old: Licence, new: Licence, on: date) -> None:
 
 def _save_licence(licence: Licence, *, elements: Iterable[Element] | None, hs_codes, user) -> None:
     """Save a licence and its codes as one history record, not one per many-to-many change."""
-    licensing_changed()
     created = licence._state.adding
     licence.skip_history_when_saving = True
     try:
@@ -204,7 +202,6 @@ def _store_approval(approval: Approval, *, evidence_file: UploadedFile | None, u
     full_clean_naming_fields(approval)
     _as_history_user(approval, user)
     approval.save()
-    licensing_changed()
     return approval
 
 
