@@ -113,9 +113,16 @@ def automaker_licence_status(
     key = f"licensing:automaker-status:l{licensing_version()}:{on.isoformat()}"
     rows = cache.get(key)
     if rows is None:
-        automakers = Automaker.objects.prefetch_related(
-            Prefetch("approvals", queryset=_approvals_with_licences())
+        # Only what the status needs: thousands of approvals are read at each licensing change.
+        lean = Approval.objects.select_related("licence").only(
+            "automaker_id",
+            "status",
+            "evidence_grade",
+            "licence__status",
+            "licence__valid_from",
+            "licence__valid_until",
         )
+        automakers = Automaker.objects.prefetch_related(Prefetch("approvals", queryset=lean))
         rows = [status_of(a, list(a.approvals.all()), on) for a in automakers]
         for row in rows:
             row.basis = []
