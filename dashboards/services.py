@@ -80,6 +80,8 @@ def _bump_summary_version() -> None:
         cache.incr(SUMMARY_VERSION_KEY)
     except ValueError:
         cache.set(SUMMARY_VERSION_KEY, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - the rebuild is committed; only the cache lags
+        logger.warning("Could not move the summary cache version on", exc_info=True)
 
 
 @transaction.atomic

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 
 VERSION_KEY = "licensing:data-version"
+logger = logging.getLogger(__name__)
 
 
 def licensing_version() -> int:
@@ -17,6 +20,8 @@ def _bump() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 2, timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail the write that triggered it
+        logger.warning("Could not move the licensing cache version on", exc_info=True)
 
 
 def licensing_changed() -> None:

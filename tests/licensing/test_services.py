@@ -336,3 +336,18 @@ class TestDatabaseConstraints:
 
         with pytest.raises(IntegrityError), transaction.atomic():
             ApprovalFactory(source_url="")
+
+
+UNREACHABLE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6399/0",
+    }
+}
+
+
+@override_settings(CACHES=UNREACHABLE_CACHE)
+def test_a_licensing_write_succeeds_with_the_cache_down():
+    approval_record(automaker=AutomakerFactory(), **approval_kwargs())
+
+    assert Approval.objects.count() == 1
