@@ -100,6 +100,35 @@ def django_ready(env: dict) -> None:
     django.setup()
 
 
+def redis_flush(url: str) -> None:
+    subprocess.run(["redis-cli", "-u", url, "flushdb"], check=True, stdout=subprocess.DEVNULL)
+
+
+def app_prepare(env: dict, args, work: Path) -> float:
+    """A migrated database with the reference data, emptied of customs data, then N generated
+    records and the demo data imported through the import path; returns the import's seconds."""
+    database_create(args.database_url)
+    manage(env, "migrate", "-v0")
+    manage(env, "load_reference")
+    manage(env, "collectstatic", "--noinput", "-v0")  # production serves the manifest
+    redis_flush(args.redis_url)
+    django_ready(env)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE dashboards_monthlysummary, exports_exportrecord, "
+            "exports_yeartodatefigure, exports_importbatch CASCADE"
+        )
+    csv = work / "records.csv"
+    records_csv(csv, args.rows)
+    started = time.perf_counter()
+    manage(
+        env, "import_exports", str(csv), *map(str, sorted((ROOT / "data/exports").glob("*.csv")))
+    )
+    return time.perf_counter() - started
+
+
 def rebuild_timed() -> dict:
     from django.db import connection
 
@@ -234,34 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     args.media_root = str(work / "media")
     env = environment(args)
     try:
-        database_create(args.database_url)
-        manage(env, "migrate", "-v0")
-        manage(env, "load_reference")
-        manage(env, "collectstatic", "--noinput", "-v0")  # production serves the manifest
-        subprocess.run(
-            ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
-        )
-        django_ready(env)
+        seconds = app_prepare(env, args, work)
+        print(f"loaded {args.rows:,} generated records (+ demo data) in {seconds:.1f} s")
         from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE dashboards_monthlysummary, exports_exportrecord, "
-                "exports_yeartodatefigure, exports_importbatch CASCADE"
-            )
-        csv = work / "records.csv"
-        records_csv(csv, args.rows)
-        started = time.perf_counter()
-        manage(
-            env,
-            "import_exports",
-            str(csv),
-            *map(str, sorted((ROOT / "data/exports").glob("*.csv"))),
-        )
-        print(
-            f"loaded {args.rows:,} generated records (+ demo data) in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
 
         rebuild = rebuild_timed()
         cookie = manager_session()

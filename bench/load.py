@@ -30,13 +30,11 @@ from bench.dashboard_load import (  # noqa: E402
     PYTHON,
     ROOT,
     UNITS,
+    app_prepare,
     check,
-    database_create,
-    django_ready,
     environment,
     gunicorn_start,
-    manage,
-    records_csv,
+    redis_flush,
 )
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/raregate_bench_load"
@@ -292,44 +290,23 @@ def main(argv: list[str] | None = None) -> int:
     processes: list[subprocess.Popen] = []
     results = {}
     try:
-        database_create(args.database_url)
-        manage(env, "migrate", "-v0")
-        manage(env, "load_reference")
-        manage(env, "collectstatic", "--noinput", "-v0")
-        subprocess.run(
-            ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
-        )
-        django_ready(env)
+        app_prepare(env, args, work)
         from django.db import connection
 
         with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE dashboards_monthlysummary, exports_exportrecord, "
-                "exports_yeartodatefigure, exports_importbatch CASCADE"
-            )
             cursor.execute(
                 "DELETE FROM licensing_approval WHERE statement LIKE 'Bench%%' "
                 "OR statement LIKE %s",
                 [MARK + "%"],
             )
             cursor.execute("DELETE FROM licensing_licence WHERE number LIKE 'BENCH-%%'")
-        csv = work / "records.csv"
-        records_csv(csv, args.rows)
-        manage(
-            env,
-            "import_exports",
-            str(csv),
-            *map(str, sorted((ROOT / "data/exports").glob("*.csv"))),
-        )
         automaker_id = licensing_load(args.licensing)
         from dashboards.services import monthly_summaries_rebuild
 
         monthly_summaries_rebuild()
         # The imports queued summary rebuilds for a worker: done above, so drop them (and the
         # cache) before the load starts.
-        subprocess.run(
-            ["redis-cli", "-u", args.redis_url, "flushdb"], check=True, stdout=subprocess.DEVNULL
-        )
+        redis_flush(args.redis_url)
         cookies, tokens = sessions_and_tokens()
         connection.close()
 

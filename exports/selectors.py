@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from exports.models import ExportRecord, ImportBatch
+from exports.models import ExportRecord
 
 
 def figure_history(
@@ -23,12 +23,3 @@ def figure_history(
         .select_related("batch", "superseded_by_batch", "series")
         .order_by("batch__created_at", "batch_id")
     )
-
-
-def current_records(*, series: str | None = None) -> QuerySet[ExportRecord]:
-    records = ExportRecord.objects.filter(is_current=True).select_related("series", "batch")
-    return records.filter(series__code=series) if series else records
-
-
-def batches_unfinished() -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(status__in=[ImportBatch.Status.PENDING, "running"])

@@ -114,11 +114,6 @@ class ControlMeasure(models.Model):
     def has_ended_on(self, on: date) -> bool:
         return self.in_force_until is not None and self.in_force_until < on
 
-    def is_in_force_on(self, on: date) -> bool:
-        return (
-            self.effective_from <= on and not self.is_suspended_on(on) and not self.has_ended_on(on)
-        )
-
     def suspension_lapsed_on(self, on: date) -> bool:
         return self.suspended_until is not None and self.suspended_until < on
 
