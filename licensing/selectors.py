@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
 from django.utils import timezone
 
 from licensing.cache import licensing_version
@@ -54,43 +55,74 @@ def today() -> date:
     return timezone.localdate()
 
 
-def approval_cover_status(approval: Approval, on: date) -> str | None:
-    """What one approval says about supply on a date; None when it says nothing (withdrawn)."""
-    if approval.status == Approval.Status.WITHDRAWN:
-        return None
-    if approval.status == Approval.Status.PENDING:
-        return CoverStatus.PENDING
-    if approval.status in (Approval.Status.EXCLUDED, Approval.Status.REFUSED):
-        return CoverStatus.EXCLUDED
-    licence = approval.licence
-    if licence is None:
+def cover_rank(on: date) -> Case:
+    """What one approval says about supply on a date: the RANK of a CoverStatus, or NULL when it
+    says nothing (withdrawn). The one rule, in SQL: the status list, one automaker's status and
+    an approval's page all read it."""
+    valid = Q(
+        licence__status=Licence.Status.ISSUED,
+        licence__valid_from__lte=on,
+        licence__valid_until__gte=on,
+    )
+    warning_ends = on + timedelta(days=settings.EXPIRY_WARNING_DAYS)
+    expiring = valid & Q(licence__valid_until__lte=warning_ends)
+    return Case(
+        When(status=Approval.Status.WITHDRAWN, then=None),
+        When(status=Approval.Status.PENDING, then=RANK[CoverStatus.PENDING]),
+        When(
+            status__in=[Approval.Status.EXCLUDED, Approval.Status.REFUSED],
+            then=RANK[CoverStatus.EXCLUDED],
+        ),
         # An approval claimed without naming the licence: covered, expiry not known.
-        return CoverStatus.COVERED
-    if licence.is_valid_on(on):
-        return CoverStatus.EXPIRING if licence.is_expiring_on(on) else CoverStatus.COVERED
-    if licence.status in (Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW):
-        return CoverStatus.PENDING
-    if licence.status == Licence.Status.ISSUED and licence.valid_from and on < licence.valid_from:
-        return CoverStatus.PENDING
-    return CoverStatus.EXPIRED
+        When(licence__isnull=True, then=RANK[CoverStatus.COVERED]),
+        When(expiring, then=RANK[CoverStatus.EXPIRING]),
+        When(valid, then=RANK[CoverStatus.COVERED]),
+        When(
+            licence__status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW],
+            then=RANK[CoverStatus.PENDING],
+        ),
+        # Issued, but its validity has not begun.
+        When(
+            licence__status=Licence.Status.ISSUED,
+            licence__valid_from__gt=on,
+            then=RANK[CoverStatus.PENDING],
+        ),
+        default=RANK[CoverStatus.EXPIRED],
+        output_field=models.IntegerField(),
+    )
 
 
-def status_of(automaker: Automaker, approvals: list[Approval], on: date) -> AutomakerStatus:
-    """Derive one automaker's status from its approvals (already fetched with their licences)."""
-    by_status: dict[str, list[Approval]] = {}
+def cover_status(rank: int | None) -> CoverStatus | None:
+    return None if rank is None else CoverStatus(CoverStatus.values[rank])
+
+
+def approvals_with_cover(on: date) -> QuerySet[Approval]:
+    """Approvals, each with `cover_rank` on the date (see cover_rank)."""
+    return Approval.objects.annotate(cover_rank=cover_rank(on))
+
+
+EVIDENCE_RANK_SQL = Case(
+    *(When(evidence_grade=grade, then=rank) for grade, rank in EVIDENCE_RANK.items()),
+    output_field=models.IntegerField(),
+)
+GRADE_OF_RANK = {rank: grade for grade, rank in EVIDENCE_RANK.items()}
+
+
+def status_of(automaker: Automaker, approvals: list[Approval]) -> AutomakerStatus:
+    """One automaker's status from its approvals, fetched from approvals_with_cover()."""
+    by_rank: dict[int, list[Approval]] = {}
     for approval in approvals:
-        cover = approval_cover_status(approval, on)
-        if cover is not None:
-            by_status.setdefault(cover, []).append(approval)
-    if not by_status:
+        if approval.cover_rank is not None:
+            by_rank.setdefault(approval.cover_rank, []).append(approval)
+    if not by_rank:
         return AutomakerStatus(automaker, CoverStatus.NO_INFORMATION, approval_count=len(approvals))
-    status = min(by_status, key=RANK.__getitem__)
-    basis = by_status[status]
+    rank = min(by_rank)
+    basis = by_rank[rank]
     expiries = [a.licence.valid_until for a in basis if a.licence and a.licence.valid_until]
     strongest = max(basis, key=lambda a: EVIDENCE_RANK[a.evidence_grade]).evidence_grade
     return AutomakerStatus(
         automaker=automaker,
-        status=status,
+        status=CoverStatus.values[rank],
         earliest_expiry=min(expiries) if expiries else None,
         strongest_evidence=strongest,
         approval_count=len(approvals),
@@ -98,46 +130,66 @@ def status_of(automaker: Automaker, approvals: list[Approval], on: date) -> Auto
     )
 
 
-def _approvals_with_licences() -> QuerySet[Approval]:
-    return Approval.objects.select_related("licence", "licence__exporter", "exporter", "importer")
-
-
 def automaker_licence_status(
     *, on: date | None = None, status: str | None = None
 ) -> list[AutomakerStatus]:
     """Every automaker's derived status on a date (today by default), optionally one status only.
 
-    Cached until the next licensing change; the rows carry no `basis` (automaker_status has it).
+    Counted in the database (one GROUP BY over the approvals), cached until the next licensing
+    change; the rows carry no `basis` (automaker_status has it).
     """
     on = on or today()
     key = f"licensing:automaker-status:l{licensing_version()}:{on.isoformat()}"
     rows = cache.get(key)
     if rows is None:
-        # Only what the status needs: thousands of approvals are read at each licensing change.
-        lean = Approval.objects.select_related("licence").only(
-            "automaker_id",
-            "status",
-            "evidence_grade",
-            "licence__status",
-            "licence__valid_from",
-            "licence__valid_until",
-        )
-        automakers = Automaker.objects.prefetch_related(Prefetch("approvals", queryset=lean))
-        rows = [status_of(a, list(a.approvals.all()), on) for a in automakers]
-        for row in rows:
-            row.basis = []
-            # Cache the automaker alone, not the approvals prefetched into it.
-            row.automaker._prefetched_objects_cache = {}
+        rows = _statuses(on)
         cache.set(key, rows, 3600)
     if status:
         rows = [row for row in rows if row.status == status]
     return rows
 
 
+def _statuses(on: date) -> list[AutomakerStatus]:
+    groups: dict[int, list[dict]] = {}
+    for group in (
+        approvals_with_cover(on)
+        .values("automaker_id", "cover_rank")
+        .annotate(
+            count=Count("id"),
+            earliest_expiry=Min("licence__valid_until"),
+            strongest=Max(EVIDENCE_RANK_SQL),
+        )
+        .order_by()
+    ):
+        groups.setdefault(group["automaker_id"], []).append(group)
+    rows = []
+    for automaker in Automaker.objects.all():
+        found = groups.get(automaker.pk, [])
+        count = sum(group["count"] for group in found)
+        saying = [group for group in found if group["cover_rank"] is not None]
+        if not saying:
+            silent = AutomakerStatus(automaker, CoverStatus.NO_INFORMATION, approval_count=count)
+            rows.append(silent)
+            continue
+        best = min(saying, key=lambda group: group["cover_rank"])
+        rows.append(
+            AutomakerStatus(
+                automaker=automaker,
+                status=CoverStatus.values[best["cover_rank"]],
+                earliest_expiry=best["earliest_expiry"],
+                strongest_evidence=GRADE_OF_RANK[best["strongest"]],
+                approval_count=count,
+            )
+        )
+    return rows
+
+
 def automaker_status(*, automaker: Automaker, on: date | None = None) -> AutomakerStatus:
     """One automaker's derived status, with the approvals behind it."""
-    approvals = list(_approvals_with_licences().filter(automaker=automaker))
-    return status_of(automaker, approvals, on or today())
+    approvals = approvals_with_cover(on or today()).select_related(
+        "licence", "licence__exporter", "exporter", "importer"
+    )
+    return status_of(automaker, list(approvals.filter(automaker=automaker)))
 
 
 def normalise_hs_code(code: str) -> str:

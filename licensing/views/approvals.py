@@ -19,7 +19,7 @@ from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval, Licence
-from licensing.selectors import CoverStatus, approval_cover_status
+from licensing.selectors import approvals_with_cover, cover_status
 from licensing.views.common import PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
@@ -57,13 +57,13 @@ class ApprovalDetailView(PageMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
-        cover = approval_cover_status(self.object, on)
+        cover = approvals_with_cover(on).values_list("cover_rank", flat=True).get(pk=self.object.pk)
         records = self.object.history.select_related(
             "history_user", *APPROVAL_RELATED, "recorded_by"
         )
         context.update(
             on=on,
-            cover=CoverStatus(cover) if cover else None,
+            cover=cover_status(cover),
             history=change_history(records, hidden=frozenset({"evidence_file"})),
         )
         return context

@@ -133,6 +133,58 @@ def test_the_status_list_makes_a_fixed_number_of_queries(django_assert_num_queri
     assert len(rows) == 5
 
 
+def test_the_status_list_counted_in_sql_agrees_with_each_automakers_own_status():
+    """The list groups in the database; one automaker's page picks from its approvals. Every
+    pair of claims over every kind of licence must give both the same answer."""
+    LicenceStatus = Licence.Status
+    licences = [
+        None,
+        LicenceFactory(status=LicenceStatus.APPLIED, valid_from=None, valid_until=None),
+        LicenceFactory(status=LicenceStatus.UNDER_REVIEW, valid_from=None, valid_until=None),
+        LicenceFactory(valid_until=date(2027, 6, 30)),  # covered
+        LicenceFactory(valid_until=date(2026, 12, 1)),  # expiring
+        LicenceFactory(valid_from=date(2027, 1, 1), valid_until=date(2027, 12, 31)),  # not yet
+        LicenceFactory(valid_until=date(2026, 11, 1)),  # lapsed
+        LicenceFactory(status=LicenceStatus.SUSPENDED),
+        LicenceFactory(status=LicenceStatus.REVOKED),
+    ]
+    claims = [
+        (status, licence, grade)
+        for status in Approval.Status.values
+        for licence, grade in zip(licences, GRADE.values * 2, strict=False)
+    ]
+    automakers = []
+    for first, second in zip(claims, claims[7:] + claims[:7], strict=True):
+        automaker = AutomakerFactory()
+        for status, licence, grade in (first, second):
+            ApprovalFactory(
+                automaker=automaker,
+                status=status,
+                licence=licence,
+                exporter=licence.exporter if licence else None,
+                evidence_grade=grade,
+            )
+        automakers.append(automaker)
+    AutomakerFactory()  # no claim at all
+
+    on = date(2026, 11, 26)
+    listed = {row.automaker.pk: row for row in automaker_licence_status(on=on)}
+
+    assert len(listed) == len(automakers) + 1
+    seen = set()
+    for automaker in automakers:
+        own = automaker_status(automaker=automaker, on=on)
+        row = listed[automaker.pk]
+        assert (row.status, row.earliest_expiry, row.strongest_evidence, row.approval_count) == (
+            own.status,
+            own.earliest_expiry,
+            own.strongest_evidence,
+            own.approval_count,
+        ), automaker
+        seen.add(row.status)
+    assert seen == set(CoverStatus.values)  # every status, two withdrawn claims included
+
+
 def test_it_finds_licences_expiring_within_a_number_of_days():
     soon = LicenceFactory(valid_until=date(2026, 12, 1))
     LicenceFactory(valid_until=date(2027, 6, 1))
