@@ -25,6 +25,8 @@ from licensing.views.common import PageMixin
 PERMISSION = "dashboards.view_monthlysummary"
 # The monthly chart shows this many months up to the latest period.
 MONTHS_SHOWN = 36
+# The expiring-licences panel lists the soonest; the licence list has them all.
+EXPIRING_SHOWN = 10
 CACHE_SECONDS = 3600
 
 
@@ -44,22 +46,17 @@ class OverviewView(PageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
         asked = self.request.GET.get("period", "")[:20]
-        # Everything below depends only on the data, the day and the period asked for: one
-        # computation serves every request until a rebuild or a licensing change.
-        key = ":".join(
-            [
-                "dashboards:overview",
-                f"v{summary_version()}",
-                f"l{licensing_version()}",
-                on.isoformat(),
-                asked,
-            ]
-        )
-        context.update(cache.get_or_set(key, lambda: self._figures(on, asked), CACHE_SECONDS))
-        context["overview_key"] = key
+        # The figures change only with a rebuild, the licensing panels only with a licensing
+        # write or the day: each part is computed once per version, so that a licensing write
+        # does not make the next reader recompute the figures.
+        figures_key = f"dashboards:overview:v{summary_version()}:{asked}"
+        licensing_key = f"dashboards:overview-licensing:l{licensing_version()}:{on.isoformat()}"
+        context.update(cache.get_or_set(figures_key, lambda: self._figures(asked), CACHE_SECONDS))
+        context.update(cache.get_or_set(licensing_key, lambda: self._licensing(on), CACHE_SECONDS))
+        context["overview_key"] = f"{figures_key}:{licensing_key}"
         return context
 
-    def _figures(self, on: date, asked: str) -> dict[str, Any]:
+    def _figures(self, asked: str) -> dict[str, Any]:
         series = selectors.HEADLINE_SERIES
         periods = selectors.periods_of(series)  # newest first
         chosen = parse_month(asked) if asked else None
@@ -79,21 +76,18 @@ class OverviewView(PageMixin, TemplateView):
             chosen=f"{card.summary.period_start:%Y-%m}" if card else "",
             period_error=period_error,
             card=card_view(card, periods) if card else None,
-            **self._licensing(on),
             **self._charts(series, periods),
         )
 
     def _licensing(self, on: date) -> dict[str, Any]:
-        expiring = list(
-            licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
-            .select_related("exporter")
-            .order_by("valid_until", "exporter__name")
-        )
+        expiring = licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
+        soonest = expiring.select_related("exporter").order_by("valid_until", "exporter__name")
         counts = Counter(row.status for row in automaker_licence_status(on=on))
         return {
             "on": on,
             "warning_days": settings.EXPIRY_WARNING_DAYS,
-            "expiring": [(licence, licence.days_left(on)) for licence in expiring],
+            "expiring_count": expiring.count(),
+            "expiring": [(licence, licence.days_left(on)) for licence in soonest[:EXPIRING_SHOWN]],
             "automaker_counts": [(choice, counts[choice.value]) for choice in CoverStatus],
             "automaker_total": sum(counts.values()),
         }

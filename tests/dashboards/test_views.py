@@ -20,6 +20,8 @@ from django.utils import timezone
 from dashboards import charts
 from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
+from dashboards.views.overview import OverviewView
+from licensing.cache import licensing_changed
 from tests.conftest import client_for
 from tests.dashboards.test_summaries import import_data_file, import_rows
 from tests.factories import (
@@ -212,6 +214,27 @@ def test_the_overview_counts_licences_expiring_and_automakers_by_status(analyst_
     assert count("expiring") == "1"
     assert count("no_information") == "1"
     assert count("covered") == "0"
+
+
+def test_the_overview_lists_the_ten_soonest_expiring_licences_and_counts_them_all(analyst_client):
+    today = timezone.localdate()
+    licences = [
+        LicenceFactory(
+            issued_on=today - timedelta(days=100),
+            valid_from=today - timedelta(days=100),
+            valid_until=today + timedelta(days=days),
+        )
+        for days in range(12, 0, -1)
+    ]
+
+    page = html(analyst_client.get("/"))
+
+    expiring = page[page.index('data-panel="expiring"') : page.index('data-panel="automakers"')]
+    assert '<p class="panel__count">12</p>' in expiring
+    assert "The 10 soonest of 12." in expiring
+    listed = re.findall(r'href="/licences/(\d+)/"', expiring)
+    assert listed == [str(licence.pk) for licence in reversed(licences)][:10]
+    assert "All 12 licences expiring within 30 days" in expiring
 
 
 def test_the_overview_without_figures_says_so(analyst_client):
@@ -527,3 +550,21 @@ def test_the_navigation_links_to_the_overview_and_charts(manager_client):
 
     assert '<a href="/">Overview</a>' in page
     assert '<a href="/charts/" aria-current="page">Charts</a>' in page
+
+
+def test_a_licensing_write_refreshes_the_overviews_panels_without_recomputing_its_figures(
+    analyst_client,
+):
+    today = timezone.localdate()
+    analyst_client.get("/")
+    with patch.object(OverviewView, "_figures", side_effect=AssertionError("recomputed")):
+        LicenceFactory(
+            issued_on=today - timedelta(days=100),
+            valid_from=today - timedelta(days=100),
+            valid_until=today + timedelta(days=5),
+        )
+        licensing_changed()
+        page = html(analyst_client.get("/"))
+
+    expiring = page[page.index('data-panel="expiring"') : page.index('data-panel="automakers"')]
+    assert '<p class="panel__count">1</p>' in expiring
