@@ -13,11 +13,15 @@ class LicensingConfig(AppConfig):
         # Cached statuses and panels must follow every write, the admin's and the shell's too,
         # not only the services': so this one rule is a signal.
         def changed(sender, **kwargs) -> None:
-            licensing_changed()
+            licensing_changed(sender)
+
+        # A many-to-many change is a change of both ends (a licence's elements, say).
+        def related_changed(sender, instance, model, **kwargs) -> None:
+            licensing_changed(sender, type(instance), model)
 
         for model in self.get_models():
             post_save.connect(changed, sender=model, weak=False)
             post_delete.connect(changed, sender=model, weak=False)
         for model in self.get_models(include_auto_created=True):
             if model._meta.auto_created:
-                m2m_changed.connect(changed, sender=model, weak=False)
+                m2m_changed.connect(related_changed, sender=model, weak=False)

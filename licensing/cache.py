@@ -1,34 +1,54 @@
-"""A version number for licensing data, part of the keys of anything cached from it."""
+"""Version numbers for licensing data, part of the keys of anything cached from it.
+
+Every write to a licensing table moves on two versions: that table's and the one of all
+licensing data. What is cached from a few tables is keyed by theirs (the licence list by the
+licences' and exporters'), so that writing an approval leaves it in place; what reads nearly
+everything (the automakers' statuses) is keyed by the version of all.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 
-VERSION_KEY = "licensing:data-version"
+KEY_PREFIX = "licensing:data-version"
+ALL = "all"
 logger = logging.getLogger(__name__)
 
 
-def licensing_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def _key(name: str) -> str:
+    return f"{KEY_PREFIX}:{name}"
 
 
-def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-    except Exception:  # noqa: BLE001 - a cache outage must not fail the write that triggered it
-        logger.warning("Could not move the licensing cache version on", exc_info=True)
+def licensing_version(*tables: type[models.Model]) -> str:
+    """The version of the given tables' data (of all licensing data without any), as text."""
+    keys = [_key(table._meta.label_lower) for table in tables] or [_key(ALL)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, 1, timeout=None)
+    return "-".join(str(found.get(key, 1)) for key in keys)
 
 
-def licensing_changed() -> None:
-    """Call inside a write: what was cached from licensing data is stale.
+def _bump(names: list[str]) -> None:
+    for name in names:
+        try:
+            cache.incr(_key(name))
+        except ValueError:
+            cache.set(_key(name), 2, timeout=None)
+        except Exception:  # noqa: BLE001 - a cache outage must not fail the write that triggered it
+            logger.warning("Could not move the licensing cache version on", exc_info=True)
+            return
+
+
+def licensing_changed(*tables: type[models.Model]) -> None:
+    """Call inside a write to the given tables: what was cached from them is stale.
 
     Moved on now (so that this transaction reads afresh) and again at commit (so that what
     another request cached in between, from the data before the commit, is not used).
     """
-    _bump()
-    transaction.on_commit(_bump)
+    names = [ALL, *(table._meta.label_lower for table in tables)]
+    _bump(names)
+    transaction.on_commit(lambda: _bump(names))

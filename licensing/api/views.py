@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -34,6 +37,7 @@ from licensing.api.serializers import (
     LicenceSerializer,
     history_entry,
 )
+from licensing.cache import licensing_version
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
 from licensing.models import (
     Approval,
@@ -66,6 +70,31 @@ EXPIRING_WITHIN = OpenApiParameter(
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pass
+
+
+class CachedListMixin:
+    """GET on the list answered from the cache until a table it reads changes (or the day).
+
+    The key holds the versions of `list_tables` and the whole URL (filters, page, host of
+    the links); the permission is checked before, and the data does not vary by user.
+    """
+
+    list_tables: tuple[type[models.Model], ...] = ()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        key = ":".join(
+            [
+                "licensing:api-list",
+                licensing_version(*self.list_tables),
+                timezone.localdate().isoformat(),
+                request.build_absolute_uri(),
+            ]
+        )
+        data = cache.get(key)
+        if data is None:
+            data = super().list(request, *args, **kwargs).data
+            cache.set(key, data, 3600)
+        return Response(data)
 
 
 def read_schema(noun: str, plural: str) -> dict[str, Any]:
@@ -252,12 +281,13 @@ def write_schema(noun: str, request: type[serializers.Serializer], response: Any
     retrieve=extend_schema(summary="One licence"),
     **write_schema("a licence", LicenceInputSerializer, LicenceSerializer),
 )
-class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+class LicenceViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Export licences; a status change must follow the licence lifecycle."""
 
     queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
     serializer_class = LicenceSerializer
     input_serializer_class = LicenceInputSerializer
+    list_tables = (Licence, Exporter, Element, HsCode)
     filterset_class = LicenceFilter
     ordering_fields = ["valid_until", "valid_from", "issued_on", "status", "exporter__name"]
 
@@ -277,7 +307,7 @@ class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     retrieve=extend_schema(summary="One approval"),
     **write_schema("an approval", ApprovalInputSerializer, ApprovalSerializer),
 )
-class ApprovalViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+class ApprovalViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Claims that shipments to an automaker are approved (or not), with their evidence."""
 
     queryset = Approval.objects.select_related(
@@ -285,6 +315,7 @@ class ApprovalViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     )
     serializer_class = ApprovalSerializer
     input_serializer_class = ApprovalInputSerializer
+    list_tables = (Approval, Automaker, Exporter, Importer, Licence)
     filterset_class = ApprovalFilter
     ordering_fields = ["claimed_on", "status", "evidence_grade", "automaker__name", "updated_at"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -18,16 +18,17 @@ from django_filters.views import FilterView
 from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
-from licensing.models import Approval, Licence
+from licensing.models import Approval, Automaker, Exporter, Importer, Licence
 from licensing.selectors import approvals_with_cover, cover_status
-from licensing.views.common import PageMixin, label_empty_choices
+from licensing.views.common import CachedContentMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
 
 
-class ApprovalListView(PageMixin, FilterView):
+class ApprovalListView(PageMixin, CachedContentMixin, FilterView):
     permission_required = "licensing.view_approval"
+    content_tables = (Approval, Automaker, Exporter, Importer, Licence)
     filterset_class = ApprovalFilter
     queryset = Approval.objects.select_related(*APPROVAL_RELATED)
     template_name = "licensing/approval_list.html"

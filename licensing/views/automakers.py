@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from licensing import selectors
-from licensing.models import EVIDENCE_RANK, Automaker, Licence
+from licensing.models import EVIDENCE_RANK, Approval, Automaker, Licence
 from licensing.selectors import RANK, AutomakerStatus, CoverStatus
-from licensing.views.common import PageMixin
+from licensing.views.common import CachedContentMixin, PageMixin
 
 # Ascending order of each sortable column: best status and strongest evidence first.
 SORT_KEYS: dict[str, Callable[[AutomakerStatus], Any]] = {
@@ -82,8 +82,9 @@ def columns_for(sort: str) -> list[Column]:
     return columns
 
 
-class AutomakerListView(PageMixin, TemplateView):
+class AutomakerListView(PageMixin, CachedContentMixin, TemplateView):
     permission_required = "licensing.view_automaker"
+    content_tables = (Approval, Automaker, Licence)
     template_name = "licensing/automaker_list.html"
     section = "automakers"
 

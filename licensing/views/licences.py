@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +18,9 @@ from django_filters.views import FilterView
 from licensing import services
 from licensing.filters import LicenceFilter
 from licensing.forms import LicenceForm, statuses_from
-from licensing.models import Licence
+from licensing.models import Exporter, Licence
 from licensing.selectors import licences_expiring
-from licensing.views.common import PageMixin, label_empty_choices
+from licensing.views.common import CachedContentMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 
@@ -37,8 +38,9 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
     ]
 
 
-class LicenceListView(PageMixin, FilterView):
+class LicenceListView(PageMixin, CachedContentMixin, FilterView):
     permission_required = "licensing.view_licence"
+    content_tables = (Licence, Exporter)
     filterset_class = LicenceFilter
     queryset = Licence.objects.select_related("exporter")
     template_name = "licensing/licence_list.html"
@@ -55,7 +57,7 @@ class LicenceListView(PageMixin, FilterView):
         on = timezone.localdate()
         context.update(
             on=on,
-            rows=licence_rows(context["object_list"], on),
+            rows=partial(licence_rows, context["object_list"], on),
             warning_days=settings.EXPIRY_WARNING_DAYS,
             expiring_count=licences_expiring(
                 within_days=settings.EXPIRY_WARNING_DAYS, on=on

@@ -146,6 +146,15 @@ def test_the_page_lists_the_alerts_and_the_badge_counts_them(reference_data, man
 
 
 @time_machine.travel(NOON, tick=False)
+def test_the_badge_counts_alerts_raised_after_it_was_first_shown(reference_data, manager_client):
+    assert manager_client.get("/alerts/").context["alert_badge_count"] == 0
+
+    alerts_raise(on=DAY)
+
+    assert manager_client.get("/alerts/").context["alert_badge_count"] == 7
+
+
+@time_machine.travel(NOON, tick=False)
 def test_the_page_filters_by_kind(reference_data, analyst_client):
     alerts_raise(on=DAY)
 
