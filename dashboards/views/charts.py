@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
@@ -127,13 +128,26 @@ def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
     return response
 
 
+def plotted(choice: Choice) -> list[MonthlySummary]:
+    return list(
+        selectors.summaries(
+            series=choice.series, partner=choice.partner, start=choice.start, end=choice.end
+        )
+    )
+
+
 def default_start(series: str, partner: str) -> date | None:
     """With no range chosen, the last MONTHS_SHOWN months up to the latest period."""
-    latest = (
-        selectors.summaries(series=series, partner=partner)
-        .order_by("-period_start")
-        .values_list("period_start", flat=True)
-        .first()
+    key = f"dashboards:charts-latest:v{summary_version()}:{series}:{partner}"
+    latest = cache.get_or_set(
+        key,
+        lambda: (
+            selectors.summaries(series=series, partner=partner)
+            .order_by("-period_start")
+            .values_list("period_start", flat=True)
+            .first()
+        ),
+        3600,
     )
     return months_before(latest, MONTHS_SHOWN - 1) if latest else None
 
@@ -153,24 +167,22 @@ class ChartsView(PageMixin, TemplateView):
             start = default_start(data["series"], data["partner"])
         choice = Choice(data["series"], data["partner"], start, data["end"])
         defaulted = start is not None and data["start"] is None
-        rows = list(
-            selectors.summaries(
-                series=choice.series, partner=choice.partner, start=choice.start, end=choice.end
-            )
-        )
         if request.GET.get("format") == "csv":
-            return summaries_csv(choice, rows)
+            return summaries_csv(choice, plotted(choice))
         return self.render_to_response(
             self.get_context_data(
                 form=form,
+                choice=choice,
                 defaulted_range=defaulted,
                 cache_version=summary_version(),
                 months_shown=MONTHS_SHOWN,
-                **self._drawn(form, choice, rows),
+                # Called by the template only when its cached body is missing.
+                drawn=partial(self._drawn, form, choice),
             )
         )
 
-    def _drawn(self, form: ChartsForm, choice: Choice, rows: list[MonthlySummary]) -> dict:
+    def _drawn(self, form: ChartsForm, choice: Choice) -> dict:
+        rows = plotted(choice)
         area = {"series": choice.series, "start": choice.start, "end": choice.end}
         name = "_".join([choice.series, choice.partner or "all"])
         year = rows[-1].period_end.year if rows else None
@@ -209,7 +221,6 @@ class ChartsView(PageMixin, TemplateView):
                 ),
             ]
         return {
-            "choice": choice,
             "partner_label": figures.partner_name(choice.partner),
             "rows": [table_row(row) for row in rows],
             "charts": charts,
