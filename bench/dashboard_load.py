@@ -171,14 +171,14 @@ def manager_session() -> str:
     return client.cookies["sessionid"].value
 
 
-def gunicorn_start(env: dict, port: int) -> subprocess.Popen:
+def gunicorn_start(env: dict, port: int, workers: int = 2) -> subprocess.Popen:
     gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
     server = subprocess.Popen(
         [
             gunicorn,
             "config.wsgi:application",
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",

@@ -53,7 +53,7 @@ class OverviewView(PageMixin, TemplateView):
         licensing_key = f"dashboards:overview-licensing:l{licensing_version()}:{on.isoformat()}"
         context.update(cache.get_or_set(figures_key, lambda: self._figures(asked), CACHE_SECONDS))
         context.update(cache.get_or_set(licensing_key, lambda: self._licensing(on), CACHE_SECONDS))
-        context["overview_key"] = f"{figures_key}:{licensing_key}"
+        context.update(figures_key=figures_key, licensing_key=licensing_key)
         return context
 
     def _figures(self, asked: str) -> dict[str, Any]:

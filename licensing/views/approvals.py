@@ -29,6 +29,7 @@ APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__ex
 class ApprovalListView(PageMixin, CachedContentMixin, FilterView):
     permission_required = "licensing.view_approval"
     content_tables = (Approval, Automaker, Exporter, Importer, Licence)
+    filter_tables = (Automaker, Exporter, Importer)
     filterset_class = ApprovalFilter
     queryset = Approval.objects.select_related(*APPROVAL_RELATED)
     template_name = "licensing/approval_list.html"

@@ -28,23 +28,24 @@ class PageMixin(PermissionRequiredMixin):
 
 class CachedContentMixin:
     """A page whose content is rendered once per version of the tables it shows, per day, role
-    and query: its template wraps the content in `{% cache … content_key user_role %}`.
+    and query: its template wraps the content in `{% cache … content_key user_role %}`, and
+    its filter form in `{% cache … filter_key %}`, which the versions of `filter_tables` key
+    (the automakers and exporters a select offers), so that a new approval does not render
+    every automaker's option again.
 
     Nothing in such a block may depend on the user beyond their role (no CSRF token, no
     messages); what the view computes for the block should be lazy, since a hit skips it.
     """
 
     content_tables: tuple[type[models.Model], ...] = ()
+    filter_tables: tuple[type[models.Model], ...] = ()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["content_key"] = ":".join(
-            [
-                licensing_version(*self.content_tables),
-                timezone.localdate().isoformat(),
-                self.request.get_full_path(),
-            ]
-        )
+        day, query = timezone.localdate().isoformat(), self.request.get_full_path()
+        context["content_key"] = ":".join([licensing_version(*self.content_tables), day, query])
+        if self.filter_tables:
+            context["filter_key"] = ":".join([licensing_version(*self.filter_tables), query])
         return context
 
 

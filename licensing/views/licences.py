@@ -41,6 +41,7 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
 class LicenceListView(PageMixin, CachedContentMixin, FilterView):
     permission_required = "licensing.view_licence"
     content_tables = (Licence, Exporter)
+    filter_tables = (Exporter,)
     filterset_class = LicenceFilter
     queryset = Licence.objects.select_related("exporter")
     template_name = "licensing/licence_list.html"

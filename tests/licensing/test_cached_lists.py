@@ -9,6 +9,7 @@ import pytest
 
 from licensing.api.serializers import LicenceSerializer
 from licensing.views import licences
+from licensing.views.common import QuickSelect
 from tests.factories import ApprovalFactory, AutomakerFactory, ElementFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,15 @@ def test_an_approval_leaves_the_cached_licence_api_list_in_place(analyst_client)
     licence.elements.add(ElementFactory(symbol="Dy"))
     listed = analyst_client.get("/api/v1/licences/").json()
     assert "Dy" in str(listed["results"][0]["elements"])
+
+
+def test_the_filter_form_follows_new_automakers_not_new_approvals(analyst_client):
+    first = AutomakerFactory(name="First Motors")
+    assert "First Motors</option>" in analyst_client.get("/approvals/").content.decode()
+
+    with patch.object(QuickSelect, "render", side_effect=AssertionError("rendered again")):
+        ApprovalFactory(automaker=first, statement="A new claim.")
+        assert "A new claim." in analyst_client.get("/approvals/").content.decode()
+
+    AutomakerFactory(name="Second Motors")
+    assert "Second Motors</option>" in analyst_client.get("/approvals/").content.decode()
