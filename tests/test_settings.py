@@ -111,4 +111,4 @@ def test_with_redis_url_tasks_go_to_the_broker_and_cache_to_redis():
     assert settings["eager"] is False
     assert settings["app_eager"] is False
     assert settings["broker"] == settings["app_broker"] == "redis://127.0.0.1:6379/3"
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "config.cache.TolerantRedisCache"

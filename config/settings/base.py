@@ -121,9 +121,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 if REDIS_URL:
     # Sessions read from Redis, written through to the database.
     SESSION_ENGINE = "config.sessions"  # cached_db that survives a Redis outage
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
