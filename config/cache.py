@@ -7,6 +7,7 @@ throttling, counted in the cache, is off for as long.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -16,78 +17,37 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (ConnectionError, TimeoutError)
 
 
-def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("Cache unreachable (%s): %s", operation, error)
+def _tolerant(name: str, fallback):
+    """RedisCacheClient's `name`, answering fallback(*arguments) while Redis is unreachable."""
+    method = getattr(RedisCacheClient, name)
+
+    @functools.wraps(method)
+    def tolerant(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("Cache unreachable (%s): %s", name, error)
+            return fallback(*args, **kwargs)
+
+    return tolerant
+
+
+def _as_missing(key, delta):
+    # As for a missing key: callers set it instead, which is dropped too.
+    raise ValueError(f"Key '{key}' not found (cache unreachable)")
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
-    def get(self, key, default):
-        try:
-            return super().get(key, default)
-        except UNREACHABLE as error:
-            _unreachable("get", error)
-            return default
-
-    def get_many(self, keys):
-        try:
-            return super().get_many(keys)
-        except UNREACHABLE as error:
-            _unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key):
-        try:
-            return super().has_key(key)
-        except UNREACHABLE as error:
-            _unreachable("has_key", error)
-            return False
-
-    def add(self, key, value, timeout):
-        try:
-            return super().add(key, value, timeout)
-        except UNREACHABLE as error:
-            _unreachable("add", error)
-            return False
-
-    def set(self, key, value, timeout):
-        try:
-            super().set(key, value, timeout)
-        except UNREACHABLE as error:
-            _unreachable("set", error)
-
-    def set_many(self, data, timeout):
-        try:
-            super().set_many(data, timeout)
-        except UNREACHABLE as error:
-            _unreachable("set_many", error)
-
-    def touch(self, key, timeout):
-        try:
-            return super().touch(key, timeout)
-        except UNREACHABLE as error:
-            _unreachable("touch", error)
-            return False
-
-    def delete(self, key):
-        try:
-            return super().delete(key)
-        except UNREACHABLE as error:
-            _unreachable("delete", error)
-            return False
-
-    def incr(self, key, delta):
-        try:
-            return super().incr(key, delta)
-        except UNREACHABLE as error:
-            _unreachable("incr", error)
-            # As for a missing key: callers set it instead, which is dropped too.
-            raise ValueError(f"Key '{key}' not found (cache unreachable)") from error
-
-    def delete_many(self, keys):
-        try:
-            super().delete_many(keys)
-        except UNREACHABLE as error:
-            _unreachable("delete_many", error)
+    get = _tolerant("get", lambda key, default: default)
+    get_many = _tolerant("get_many", lambda keys: {})
+    has_key = _tolerant("has_key", lambda key: False)
+    add = _tolerant("add", lambda key, value, timeout: False)
+    set = _tolerant("set", lambda key, value, timeout: None)
+    set_many = _tolerant("set_many", lambda data, timeout: None)
+    touch = _tolerant("touch", lambda key, timeout: False)
+    delete = _tolerant("delete", lambda key: False)
+    delete_many = _tolerant("delete_many", lambda keys: None)
+    incr = _tolerant("incr", _as_missing)
 
 
 class TolerantRedisCache(RedisCache):

@@ -12,6 +12,7 @@ import logging
 
 from django.core.cache import cache
 from django.db import models, transaction
+from django.utils import timezone
 
 KEY_PREFIX = "licensing:data-version"
 ALL = "all"
@@ -30,6 +31,12 @@ def licensing_version(*tables: type[models.Model]) -> str:
         if key not in found:
             cache.add(key, 1, timeout=None)
     return "-".join(str(found.get(key, 1)) for key in keys)
+
+
+def read_key(tables: tuple[type[models.Model], ...], url: str) -> str:
+    """What keys a page or list read from `tables` at `url`: their versions, the day, the URL
+    (the day too, since what is valid or expiring changes with it)."""
+    return ":".join([licensing_version(*tables), timezone.localdate().isoformat(), url])
 
 
 def _bump(names: list[str]) -> None:

@@ -55,15 +55,18 @@ def today() -> date:
     return timezone.localdate()
 
 
+def licence_valid_on(on: date, *, via: str = "") -> Q:
+    """Issued and within its validity on the date; `via` is the path to the licence
+    ("licence__" from an approval). Licence.is_valid_on is the same rule for one licence."""
+    bounds = {f"{via}valid_from__lte": on, f"{via}valid_until__gte": on}
+    return Q(**{f"{via}status": Licence.Status.ISSUED}, **bounds)
+
+
 def cover_rank(on: date) -> Case:
     """What one approval says about supply on a date: the RANK of a CoverStatus, or NULL when it
     says nothing (withdrawn). The one rule, in SQL: the status list, one automaker's status and
     an approval's page all read it."""
-    valid = Q(
-        licence__status=Licence.Status.ISSUED,
-        licence__valid_from__lte=on,
-        licence__valid_until__gte=on,
-    )
+    valid = licence_valid_on(on, via="licence__")
     warning_ends = on + timedelta(days=settings.EXPIRY_WARNING_DAYS)
     expiring = valid & Q(licence__valid_until__lte=warning_ends)
     return Case(
@@ -225,8 +228,5 @@ def licences_expiring(*, within_days: int, on: date | None = None) -> QuerySet[L
     """Issued licences valid on the date whose validity ends within the given number of days."""
     on = on or today()
     return Licence.objects.filter(
-        status=Licence.Status.ISSUED,
-        valid_from__lte=on,
-        valid_until__gte=on,
-        valid_until__lte=on + timedelta(days=within_days),
+        licence_valid_on(on), valid_until__lte=on + timedelta(days=within_days)
     )

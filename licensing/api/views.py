@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import models
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -37,7 +36,7 @@ from licensing.api.serializers import (
     LicenceSerializer,
     history_entry,
 )
-from licensing.cache import licensing_version
+from licensing.cache import read_key
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
 from licensing.models import (
     Approval,
@@ -82,14 +81,7 @@ class CachedListMixin:
     list_tables: tuple[type[models.Model], ...] = ()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        key = ":".join(
-            [
-                "licensing:api-list",
-                licensing_version(*self.list_tables),
-                timezone.localdate().isoformat(),
-                request.build_absolute_uri(),
-            ]
-        )
+        key = "licensing:api-list:" + read_key(self.list_tables, request.build_absolute_uri())
         data = cache.get(key)
         if data is None:
             data = super().list(request, *args, **kwargs).data

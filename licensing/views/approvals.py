@@ -51,21 +51,24 @@ class ApprovalListView(PageMixin, CachedContentMixin, FilterView):
 
 class ApprovalDetailView(PageMixin, DetailView):
     permission_required = "licensing.view_approval"
-    queryset = Approval.objects.select_related(*APPROVAL_RELATED, "recorded_by")
     template_name = "licensing/approval_detail.html"
     context_object_name = "approval"
     section = "approvals"
 
+    def get_queryset(self):
+        return approvals_with_cover(timezone.localdate()).select_related(
+            *APPROVAL_RELATED, "recorded_by"
+        )
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
-        cover = approvals_with_cover(on).values_list("cover_rank", flat=True).get(pk=self.object.pk)
         records = self.object.history.select_related(
             "history_user", *APPROVAL_RELATED, "recorded_by"
         )
         context.update(
             on=on,
-            cover=cover_status(cover),
+            cover=cover_status(self.object.cover_rank),
             history=change_history(records, hidden=frozenset({"evidence_file"})),
         )
         return context

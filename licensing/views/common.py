@@ -9,10 +9,9 @@ from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import models
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from licensing.cache import licensing_version
+from licensing.cache import read_key
 
 
 class PageMixin(PermissionRequiredMixin):
@@ -42,10 +41,10 @@ class CachedContentMixin:
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        day, query = timezone.localdate().isoformat(), self.request.get_full_path()
-        context["content_key"] = ":".join([licensing_version(*self.content_tables), day, query])
+        url = self.request.get_full_path()
+        context["content_key"] = read_key(self.content_tables, url)
         if self.filter_tables:
-            context["filter_key"] = ":".join([licensing_version(*self.filter_tables), query])
+            context["filter_key"] = read_key(self.filter_tables, url)
         return context
 
 
