@@ -38,6 +38,18 @@ def _as_missing(key, delta):
 
 
 class TolerantRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # One client per pool, not one per call as Django's: redis-py builds ~170 response
+        # callbacks in each client's __init__ (0.13 ms here, for a 0.35 ms GET).
+        pool = self._get_connection_pool(write)
+        if pool not in self._clients:
+            self._clients[pool] = self._client(connection_pool=pool)
+        return self._clients[pool]
+
     get = _tolerant("get", lambda key, default: default)
     get_many = _tolerant("get_many", lambda keys: {})
     has_key = _tolerant("has_key", lambda key: False)

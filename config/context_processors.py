@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from config.roles import role_of
+from config.access import access_of
 
 
 def role(request) -> dict:
+    """The name shown beside a user in the navigation (and part of cached fragments' keys)."""
     user = getattr(request, "user", None)
-    return {"user_role": role_of(user) if user is not None else ""}
+    if user is None or not user.is_authenticated:
+        return {"user_role": ""}
+    return {"user_role": access_of(user).role}
 
 
 def alert_badge(request) -> dict:

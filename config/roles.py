@@ -68,13 +68,3 @@ def roles_sync() -> None:
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(wanted)
-
-
-def role_of(user) -> str:
-    """The name shown beside a user in the navigation."""
-    if not user.is_authenticated:
-        return ""
-    if user.is_superuser:
-        return "Administrator"
-    names = [group.name for group in user.groups.all() if group.name in ROLES]
-    return ", ".join(sorted(names)) or "No role"

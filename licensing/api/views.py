@@ -78,15 +78,18 @@ class CachedListMixin:
     the links); the permission is checked before, and the data does not vary by user.
     """
 
-    list_tables: tuple[type[models.Model], ...] = ()
+    list_tables: tuple[type[models.Model], ...] = ()  # none: keyed by all licensing data
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         key = "licensing:api-list:" + read_key(self.list_tables, request.build_absolute_uri())
         data = cache.get(key)
         if data is None:
-            data = super().list(request, *args, **kwargs).data
+            data = self.list_data(request, *args, **kwargs)
             cache.set(key, data, 3600)
         return Response(data)
+
+    def list_data(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        return super().list(request, *args, **kwargs).data
 
 
 def read_schema(noun: str, plural: str) -> dict[str, Any]:
@@ -183,19 +186,21 @@ def _ordered(rows: list[AutomakerStatus], ordering: str | None) -> list[Automake
         parameters=[AutomakerQuerySerializer],
     ),
 )
-class AutomakerViewSet(viewsets.GenericViewSet):
+class AutomakerViewSet(CachedListMixin, viewsets.GenericViewSet):
     """Automakers, each with the status its approvals and their licences give on a date."""
 
     queryset = Automaker.objects.all()
     serializer_class = AutomakerStatusSerializer
+    # The status is derived from every licensing table, so the list is keyed by all of them.
+    list_tables = ()
     # The status is derived in Python, so the queryset filters and ordering do not apply.
     filter_backends: list = []
 
-    def list(self, request: Request) -> Response:
+    def list_data(self, request: Request) -> Any:
         query = _query(AutomakerListQuerySerializer, request)
         rows = automaker_licence_status(on=query.get("on"), status=query.get("status"))
         page = self.paginate_queryset(_ordered(rows, query.get("ordering")))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data
 
     def retrieve(self, request: Request, pk: str) -> Response:
         query = _query(AutomakerQuerySerializer, request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -97,23 +98,31 @@ class AutomakerListView(PageMixin, CachedContentMixin, TemplateView):
         if status not in CoverStatus.values:
             status = ""
         on = timezone.localdate()
-        # All rows once, so that each status tab can show its count.
-        rows = selectors.automaker_licence_status(on=on)
-        counts = Counter(row.status for row in rows)
-        if status:
-            rows = [row for row in rows if row.status == status]
         context.update(
             on=on,
-            rows=sort_rows(rows, sort),
+            # Called by the template only when the cached content is missing.
+            table=partial(automakers_table, on, status, sort),
             sort=sort,
             columns=columns_for(sort),
             status=status,
-            total=sum(counts.values()),
-            status_tabs=[
-                (choice, counts[choice.value], EXPLANATIONS[choice]) for choice in CoverStatus
-            ],
         )
         return context
+
+
+def automakers_table(on, status: str, sort: str) -> dict[str, Any]:
+    """The rows with `status` (all without), sorted, and every status tab's count."""
+    # All rows once, so that each status tab can show its count.
+    rows = selectors.automaker_licence_status(on=on)
+    counts = Counter(row.status for row in rows)
+    if status:
+        rows = [row for row in rows if row.status == status]
+    return {
+        "rows": sort_rows(rows, sort),
+        "total": sum(counts.values()),
+        "status_tabs": [
+            (choice, counts[choice.value], EXPLANATIONS[choice]) for choice in CoverStatus
+        ],
+    }
 
 
 class AutomakerDetailView(PageMixin, DetailView):

@@ -3,12 +3,15 @@ friendly filters."""
 
 from __future__ import annotations
 
+import functools
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import models
 from django.forms.utils import flatatt
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 
 from licensing.cache import read_key
@@ -46,6 +49,16 @@ class CachedContentMixin:
         if self.filter_tables:
             context["filter_key"] = read_key(self.filter_tables, url)
         return context
+
+    def paginate_queryset(self, queryset, page_size):
+        """A list view's page, counted and fetched only if the block is rendered (a hit would
+        otherwise count every row on each request)."""
+        paginated = functools.cache(partial(super().paginate_queryset, queryset, page_size))
+        return tuple(SimpleLazyObject(lambda i=i: paginated()[i]) for i in range(4))
+
+    def get_context_object_name(self, object_list):
+        # ListView names the list after its model, which would evaluate the lazy page.
+        return self.context_object_name
 
 
 class QuickSelect(forms.Select):

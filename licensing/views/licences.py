@@ -60,9 +60,7 @@ class LicenceListView(PageMixin, CachedContentMixin, FilterView):
             on=on,
             rows=partial(licence_rows, context["object_list"], on),
             warning_days=settings.EXPIRY_WARNING_DAYS,
-            expiring_count=licences_expiring(
-                within_days=settings.EXPIRY_WARNING_DAYS, on=on
-            ).count(),
+            expiring_count=licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on).count,
             filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
         )
         return context

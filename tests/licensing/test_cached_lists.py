@@ -3,9 +3,12 @@ other tables leaves the cached content in place, and each role sees its own."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from licensing.api.serializers import LicenceSerializer
 from licensing.views import licences
@@ -109,3 +112,21 @@ def test_the_filter_form_follows_new_automakers_not_new_approvals(analyst_client
 
     AutomakerFactory(name="Second Motors")
     assert "Second Motors</option>" in analyst_client.get("/approvals/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/approvals/", "/licences/?expiring_within=30", "/automakers/", "/api/v1/automakers/"]
+)
+def test_a_cached_list_reads_none_of_its_rows(path, analyst_client):
+    licence = LicenceFactory(valid_until=date.today() + timedelta(days=10))
+    approval = ApprovalFactory(licence=licence, exporter=licence.exporter)
+    shown = licence.exporter.name if "licences" in path else approval.automaker.name
+    assert shown in analyst_client.get(path).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        again = analyst_client.get(path)
+
+    assert again.status_code == 200
+    assert shown in again.content.decode()
+    # No count of the rows, no page of them, no statuses: only who is asking.
+    assert [q["sql"] for q in queries if "licensing_" in q["sql"]] == []

@@ -1,0 +1,102 @@
+"""What a signed-in user may do, and the role shown beside them, kept in the cache.
+
+Django's ModelBackend asks the database for a user's permissions on every request (two queries,
+a quarter of a cached page's time here) and the navigation asks for their groups (a third). Here
+the answers are one cache entry per user, stamped with the access version. Any change made through
+Django to a user, a group, a permission or the links between them (the admin, the shell,
+`sync_roles`, migrations) moves the version on, now and again at commit, and an entry stamped with
+another version is computed afresh. Entries also expire after ACCESS_TIMEOUT seconds: the longest a
+change made outside Django (raw SQL), or while the cache was unreachable, goes unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import NamedTuple
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+from config.api.throttling import CACHE_ERRORS
+from config.roles import ROLES
+
+VERSION_KEY = "access:version"
+ACCESS_TIMEOUT = 60
+logger = logging.getLogger(__name__)
+
+
+class Access(NamedTuple):
+    version: int
+    permissions: frozenset[str]
+    role: str
+
+
+def _entry_key(user) -> str:
+    return f"access:user:{user.pk}"
+
+
+def _computed(user, version: int) -> Access:
+    permissions = frozenset(ModelBackend().get_all_permissions(user))
+    if user.is_superuser:
+        role = "Administrator"
+    else:
+        names = user.groups.filter(name__in=ROLES).values_list("name", flat=True)
+        role = ", ".join(sorted(names)) or "No role"
+    return Access(version, permissions, role)
+
+
+def access_of(user) -> Access:
+    """The user's permissions and role: one cache read, the database only when it is stale."""
+    if not hasattr(user, "_access"):
+        try:
+            user._access = _cached(user)
+        except CACHE_ERRORS:
+            logger.warning("Access cache unreachable; permissions read from the database")
+            user._access = _computed(user, version=0)
+    return user._access
+
+
+def _cached(user) -> Access:
+    found = cache.get_many([VERSION_KEY, _entry_key(user)])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        # Never a number an entry could already carry: a restarted cache starts a new version.
+        version = time.time_ns()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    access = found.get(_entry_key(user))
+    if not isinstance(access, Access) or access.version != version:
+        access = _computed(user, version)
+        cache.set(_entry_key(user), access, ACCESS_TIMEOUT)
+    return access
+
+
+def _bump() -> None:
+    try:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # noqa: BLE001 - a cache outage must not fail the write that triggered it
+        logger.warning("Could not move the access version on", exc_info=True)
+
+
+def access_changed() -> None:
+    """Call inside a change to users, groups or permissions: every cached access is stale.
+
+    Moved on now (so that this transaction reads afresh) and again at commit (so that an entry
+    another request computed in between, from the rows before the commit, is not used).
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+class CachedModelBackend(ModelBackend):
+    """ModelBackend whose permissions come from `access_of` (superusers and inactive users as
+    ModelBackend answers for them)."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(access_of(user_obj).permissions)
+        return user_obj._perm_cache

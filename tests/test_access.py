@@ -1,0 +1,114 @@
+"""A user's permissions and role come from the cache, and every change to them shows at once."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.access import access_changed, access_of
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+AUTH_TABLES = ("auth_permission", "auth_group", "auth_user_groups", "auth_user_user_permissions")
+
+
+def fresh(user):
+    """The user as the next request loads it: nothing remembered on the instance."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def auth_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if any(table in q["sql"] for table in AUTH_TABLES)]
+
+
+def test_a_second_request_reads_permissions_and_role_without_the_database(analyst_client):
+    analyst_client.get("/automakers/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = analyst_client.get("/automakers/")
+
+    assert response.status_code == 200
+    assert auth_queries(queries) == []
+    assert response.context["user_role"] == "Analyst"
+
+
+def test_permissions_match_djangos_own(analyst, compliance, manager):
+    from django.contrib.auth.backends import ModelBackend
+
+    for user in (analyst, compliance, manager):
+        access_of(fresh(user))  # cached
+        assert access_of(fresh(user)).permissions == ModelBackend().get_all_permissions(fresh(user))
+
+
+def test_leaving_a_group_takes_the_permission_away_at_the_next_request(analyst, analyst_client):
+    assert analyst_client.get("/approvals/").status_code == 200
+
+    analyst.groups.clear()
+
+    assert analyst_client.get("/approvals/").status_code == 403
+    assert analyst_client.get("/licences/").context["user_role"] == "No role"
+
+
+def test_a_group_losing_a_permission_takes_it_from_its_members_at_once(analyst, analyst_client):
+    assert analyst_client.get("/approvals/").status_code == 200
+
+    Group.objects.get(name="Analyst").permissions.remove(
+        Permission.objects.get(codename="view_approval")
+    )
+
+    assert analyst_client.get("/approvals/").status_code == 403
+
+
+def test_a_permission_given_to_the_user_shows_at_once(manager):
+    client = client_for(manager)
+    assert client.get("/approvals/").status_code == 403
+
+    manager.user_permissions.add(Permission.objects.get(codename="view_approval"))
+
+    assert client.get("/approvals/").status_code == 200
+
+
+def test_a_deactivated_user_loses_every_permission(analyst):
+    access_of(fresh(analyst))
+    analyst.is_active = False
+    analyst.save()
+
+    assert fresh(analyst).has_perm("licensing.view_approval") is False
+
+
+def test_a_user_made_superuser_is_shown_as_administrator(analyst):
+    assert access_of(fresh(analyst)).role == "Analyst"
+    analyst.is_superuser = True
+    analyst.save()
+
+    assert access_of(fresh(analyst)).role == "Administrator"
+    assert fresh(analyst).has_perm("exports.delete_exportrecord")
+
+
+def test_a_log_in_does_not_move_the_version(analyst, client):
+    before = access_of(fresh(analyst)).version
+
+    response = client.post("/login/", {"username": "ana", "password": "pw-for-tests"})
+
+    assert response.status_code == 302
+    assert fresh(analyst).last_login is not None
+    assert access_of(fresh(analyst)).version == before
+
+
+def test_an_entry_read_before_a_commit_is_not_used_after_it(
+    analyst, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        access_changed()
+        # Another request, reading the rows before this change commits, caches what it saw.
+        stale = access_of(fresh(analyst))
+        Group.objects.get(name="Analyst").permissions.through.objects.filter(
+            group__name="Analyst"
+        ).delete()  # a bulk delete sends no signal; the commit's move of the version covers it
+
+    assert stale.permissions
+    assert access_of(fresh(analyst)).permissions == frozenset()
