@@ -1,0 +1,78 @@
+"""Table rows are rendered once per content: a new approval renders its own row, not the page's."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+import pytest
+from django.template.loader import get_template
+
+from licensing.templatetags import rows
+from tests.factories import ApprovalFactory, AutomakerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class RenderCounter:
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, name):
+        template = get_template(name)
+        counter = self
+
+        class Counted:
+            def render(self, context):
+                counter.count += 1
+                return template.render(context)
+
+        return Counted()
+
+
+def test_a_new_approval_renders_only_its_own_row(analyst_client):
+    automaker = AutomakerFactory(name="Row Motors")
+    for n in range(3):
+        ApprovalFactory(automaker=automaker, statement=f"Claim {n}.")
+    counter = RenderCounter()
+    with patch.object(rows, "get_template", counter):
+        analyst_client.get("/approvals/")
+        assert counter.count == 3
+
+        ApprovalFactory(automaker=automaker, statement="The newest claim.")
+        page = analyst_client.get("/approvals/").content.decode()
+
+    assert counter.count == 4
+    assert "The newest claim." in page
+    assert page.count("Row Motors") >= 4
+
+
+def test_a_renamed_automaker_shows_in_every_cached_row(analyst_client):
+    approval = ApprovalFactory(automaker=AutomakerFactory(name="Old Motors"))
+    assert "Old Motors" in analyst_client.get("/approvals/").content.decode()
+
+    approval.automaker.name = "New Motors"
+    approval.automaker.save()
+    page = analyst_client.get("/approvals/").content.decode()
+
+    assert "New Motors" in page
+    assert "Old Motors" not in page
+
+
+def test_the_same_approval_has_a_row_per_table_layout(analyst_client):
+    approval = ApprovalFactory(
+        automaker=AutomakerFactory(name="Layout Motors"), statement="Shown in both tables."
+    )
+    listed = analyst_client.get("/approvals/").content.decode()
+
+    detail = analyst_client.get(f"/automakers/{approval.automaker_id}/").content.decode()
+
+    assert "Shown in both tables." in listed
+    assert "Shown in both tables." in detail
+    # The list names the automaker in each row; the automaker's own page hides that column.
+    assert f'href="/automakers/{approval.automaker_id}/">Layout Motors</a></td>' in listed
+    assert f'href="/automakers/{approval.automaker_id}/">Layout Motors</a></td>' not in detail
+
+
+def test_an_item_holding_something_without_a_key_is_refused():
+    with pytest.raises(ValueError, match="object"):
+        rows._key("row.html", [object()], {})
