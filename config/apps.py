@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class RareGateConfig(AppConfig):
-    """The project's own wiring: what keeps the cached access (config.access) in step."""
+    """The project's own wiring: what keeps the cached access and tokens (config.access) in step."""
 
     name = "config"
     label = "raregate"
@@ -11,6 +11,7 @@ class RareGateConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
         from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+        from rest_framework.authtoken.models import Token
 
         from config.access import access_changed
 
@@ -22,7 +23,7 @@ class RareGateConfig(AppConfig):
                 return
             access_changed()
 
-        for model in (user_model, Group, Permission):
+        for model in (user_model, Group, Permission, Token):
             post_save.connect(changed, sender=model, weak=False)
             post_delete.connect(changed, sender=model, weak=False)
         for through in (

@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 AUTH_TABLES = ("auth_permission", "auth_group", "auth_user_groups", "auth_user_user_permissions")
 
 
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def fresh(user):
     """The user as the next request loads it: nothing remembered on the instance."""
     return get_user_model().objects.get(pk=user.pk)
@@ -112,3 +118,67 @@ def test_an_entry_read_before_a_commit_is_not_used_after_it(
 
     assert stale.permissions
     assert access_of(fresh(analyst)).permissions == frozenset()
+
+
+@pytest.fixture
+def token_client(analyst):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    token = Token.objects.create(user=analyst)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.token = token
+    return client
+
+
+def test_a_cached_api_list_is_answered_without_the_database(token_client):
+    assert token_client.get("/api/v1/licences/").status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        response = token_client.get("/api/v1/licences/")
+
+    assert response.status_code == 200
+    assert [q["sql"] for q in queries] == []
+
+
+def test_a_deleted_token_is_refused_at_the_next_request(token_client):
+    assert token_client.get("/api/v1/licences/").status_code == 200
+
+    token_client.token.delete()
+    response = token_client.get("/api/v1/licences/")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid token."
+
+
+def test_a_deactivated_users_token_is_refused_at_the_next_request(analyst, token_client):
+    assert token_client.get("/api/v1/licences/").status_code == 200
+
+    analyst.is_active = False
+    analyst.save()
+    response = token_client.get("/api/v1/licences/")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == "User inactive or deleted."
+
+
+def test_a_token_losing_its_permission_is_refused_at_the_next_request(analyst, token_client):
+    assert token_client.get("/api/v1/approvals/").status_code == 200
+
+    analyst.groups.clear()
+
+    assert token_client.get("/api/v1/approvals/").status_code == 403
+
+
+def test_the_token_is_cached_under_a_hash_without_the_password_hash(analyst, token_client):
+    import pickle
+
+    from django.core.cache import cache
+
+    token_client.get("/api/v1/licences/")
+    entry = cache.get("access:token:" + _sha256(token_client.token.key))
+
+    assert entry.user.pk == analyst.pk
+    assert "password" not in entry.user.__dict__
+    assert analyst.password.encode() not in pickle.dumps(entry)

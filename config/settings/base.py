@@ -171,7 +171,7 @@ EXPIRY_WARNING_DAYS = 30
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header is what makes an anonymous request a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "config.access.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ModelPermissions"],
