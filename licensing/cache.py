@@ -33,6 +33,25 @@ def licensing_version(*tables: type[models.Model]) -> str:
     return "-".join(str(found.get(key, 1)) for key in keys)
 
 
+def cached_by_version(tables: tuple[type[models.Model], ...], key: str, compute, timeout: int):
+    """compute()'s value, cached under `key` beside the versions of `tables` it was computed at:
+    one round trip to the cache while they are current (a key holding the versions takes two)."""
+    version_keys = [_key(table._meta.label_lower) for table in tables]
+    found = cache.get_many([*version_keys, key])
+    versions = tuple(found.get(version_key) for version_key in version_keys)
+    entry = found.get(key)
+    if None not in versions and isinstance(entry, tuple) and entry[0] == versions:
+        return entry[1]
+    if None in versions:
+        licensing_version(*tables)  # starts the versions that are missing
+        found = cache.get_many(version_keys)
+        versions = tuple(found.get(version_key) for version_key in version_keys)
+    # Stamped with the versions read before computing: a write in between moves them on.
+    value = compute()
+    cache.set(key, (versions, value), timeout)
+    return value
+
+
 def read_key(tables: tuple[type[models.Model], ...], url: str) -> str:
     """What keys a page or list read from `tables` at `url`: their versions, the day, the URL
     (the day too, since what is valid or expiring changes with it)."""

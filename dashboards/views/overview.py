@@ -3,7 +3,9 @@ and the monthly and year-to-date charts."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
@@ -13,6 +15,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
@@ -28,6 +31,21 @@ MONTHS_SHOWN = 36
 # The expiring-licences panel lists the soonest; the licence list has them all.
 EXPIRING_SHOWN = 10
 CACHE_SECONDS = 3600
+# What _figures and _licensing give the template.
+FIGURE_PARTS = ("series", "periods", "chosen", "period_error", "card", "charts")
+LICENSING_PARTS = (
+    "warning_days",
+    "expiring_count",
+    "expiring",
+    "automaker_counts",
+    "automaker_total",
+)
+
+
+def lazy_parts(load: Callable[[], dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
+    """Each of `names` as a lazy value, all of them from one call of `load` on the first use."""
+    loaded = functools.cache(load)
+    return {name: SimpleLazyObject(lambda name=name: loaded()[name]) for name in names}
 
 
 def parse_month(value: str) -> date | None:
@@ -51,9 +69,16 @@ class OverviewView(PageMixin, TemplateView):
         # does not make the next reader recompute the figures.
         figures_key = f"dashboards:overview:v{summary_version()}:{asked}"
         licensing_key = f"dashboards:overview-licensing:l{licensing_version()}:{on.isoformat()}"
-        context.update(cache.get_or_set(figures_key, lambda: self._figures(asked), CACHE_SECONDS))
-        context.update(cache.get_or_set(licensing_key, lambda: self._licensing(on), CACHE_SECONDS))
-        context.update(figures_key=figures_key, licensing_key=licensing_key)
+        # Read (or computed) only by a template fragment that is missing from the cache.
+        figures = partial(
+            cache.get_or_set, figures_key, partial(self._figures, asked), CACHE_SECONDS
+        )
+        licensing = partial(
+            cache.get_or_set, licensing_key, partial(self._licensing, on), CACHE_SECONDS
+        )
+        context.update(lazy_parts(figures, FIGURE_PARTS))
+        context.update(lazy_parts(licensing, LICENSING_PARTS))
+        context.update(on=on, figures_key=figures_key, licensing_key=licensing_key)
         return context
 
     def _figures(self, asked: str) -> dict[str, Any]:
@@ -84,7 +109,6 @@ class OverviewView(PageMixin, TemplateView):
         soonest = expiring.select_related("exporter").order_by("valid_until", "exporter__name")
         counts = Counter(row.status for row in automaker_licence_status(on=on))
         return {
-            "on": on,
             "warning_days": settings.EXPIRY_WARNING_DAYS,
             "expiring_count": expiring.count(),
             "expiring": [(licence, licence.days_left(on)) for licence in soonest[:EXPIRING_SHOWN]],

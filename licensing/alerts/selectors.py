@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 
 from licensing.alerts.models import Alert
-from licensing.cache import licensing_version
+from licensing.cache import cached_by_version
 
 BADGE_DAYS = 7
 
@@ -23,9 +22,9 @@ def alerts_recent_count(*, on: date) -> int:
 
     Every page shows it: counted once per version of the alerts and per day.
     """
-    key = f"licensing:alert-badge:{licensing_version(Alert)}:{on.isoformat()}"
-    return cache.get_or_set(
-        key,
+    return cached_by_version(
+        (Alert,),
+        f"licensing:alert-badge:{on.isoformat()}",
         lambda: Alert.objects.filter(raised_on__gt=on - timedelta(days=BADGE_DAYS)).count(),
         3600,
     )

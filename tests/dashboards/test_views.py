@@ -568,3 +568,28 @@ def test_a_licensing_write_refreshes_the_overviews_panels_without_recomputing_it
 
     expiring = page[page.index('data-panel="expiring"') : page.index('data-panel="automakers"')]
     assert '<p class="panel__count">1</p>' in expiring
+
+
+def test_a_cached_overview_loads_neither_its_figures_nor_its_panels(gacc, analyst_client):
+    from django.core.cache import cache
+
+    from dashboards.services import summary_version
+    from licensing.cache import licensing_version
+
+    first = html(analyst_client.get("/"))
+    # The parts' own entries gone, and computing them fails: only the fragments remain.
+    cache.delete_many(
+        [
+            f"dashboards:overview:v{summary_version()}:",
+            f"dashboards:overview-licensing:l{licensing_version()}:{timezone.localdate()}",
+        ]
+    )
+    failing = AssertionError("loaded")
+    with (
+        patch.object(OverviewView, "_figures", side_effect=failing),
+        patch.object(OverviewView, "_licensing", side_effect=failing),
+    ):
+        again = html(analyst_client.get("/"))
+
+    assert 'data-panel="expiring"' in again
+    assert again.count("<script") == first.count("<script") > 0
