@@ -20,13 +20,13 @@ from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval, Automaker, Exporter, Importer, Licence
 from licensing.selectors import approvals_with_cover, cover_status
-from licensing.views.common import CachedContentMixin, PageMixin, label_empty_choices
+from licensing.views.common import CachedFilterListMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
 
 
-class ApprovalListView(PageMixin, CachedContentMixin, FilterView):
+class ApprovalListView(PageMixin, CachedFilterListMixin, FilterView):
     permission_required = "licensing.view_approval"
     content_tables = (Approval, Automaker, Exporter, Importer, Licence)
     filter_tables = (Automaker, Exporter, Importer)
@@ -45,7 +45,7 @@ class ApprovalListView(PageMixin, CachedContentMixin, FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
+        context["filtered"] = self.filtered()
         return context
 
 

@@ -50,6 +50,29 @@ class CachedContentMixin:
             context["filter_key"] = read_key(self.filter_tables, url)
         return context
 
+
+class CachedFilterListMixin(CachedContentMixin):
+    """A FilterView whose cached block holds the filter form and the page of rows: the filter
+    (its form, its validation), the count and the rows are built only if the block is rendered.
+    """
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = SimpleLazyObject(lambda: self.get_filterset(self.get_filterset_class()))
+        self.object_list = SimpleLazyObject(self._filtered)
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context)
+
+    def _filtered(self):
+        # As FilterView: the filtered rows, or none when strict and the filter is invalid.
+        filterset = self.filterset
+        if not filterset.is_bound or filterset.is_valid() or not self.get_strict():
+            return filterset.qs
+        return filterset.queryset.none()
+
+    def filtered(self) -> bool:
+        """Whether the query asks for any filter (known without building the filter)."""
+        return any(self.request.GET.get(name) for name in self.get_filterset_class().base_filters)
+
     def paginate_queryset(self, queryset, page_size):
         """A list view's page, counted and fetched only if the block is rendered (a hit would
         otherwise count every row on each request)."""
@@ -59,6 +82,10 @@ class CachedContentMixin:
     def get_context_object_name(self, object_list):
         # ListView names the list after its model, which would evaluate the lazy page.
         return self.context_object_name
+
+    def get_template_names(self) -> list[str]:
+        # Likewise: ListView adds a template named after the rows' model.
+        return [self.template_name]
 
 
 class QuickSelect(forms.Select):

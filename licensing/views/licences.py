@@ -20,7 +20,7 @@ from licensing.filters import LicenceFilter
 from licensing.forms import LicenceForm, statuses_from
 from licensing.models import Exporter, Licence
 from licensing.selectors import licences_expiring
-from licensing.views.common import CachedContentMixin, PageMixin, label_empty_choices
+from licensing.views.common import CachedFilterListMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 
@@ -38,7 +38,7 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
     ]
 
 
-class LicenceListView(PageMixin, CachedContentMixin, FilterView):
+class LicenceListView(PageMixin, CachedFilterListMixin, FilterView):
     permission_required = "licensing.view_licence"
     content_tables = (Licence, Exporter)
     filter_tables = (Exporter,)
@@ -61,7 +61,7 @@ class LicenceListView(PageMixin, CachedContentMixin, FilterView):
             rows=partial(licence_rows, context["object_list"], on),
             warning_days=settings.EXPIRY_WARNING_DAYS,
             expiring_count=licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on).count,
-            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+            filtered=self.filtered(),
         )
         return context
 

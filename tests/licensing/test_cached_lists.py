@@ -130,3 +130,22 @@ def test_a_cached_list_reads_none_of_its_rows(path, analyst_client):
     assert shown in again.content.decode()
     # No count of the rows, no page of them, no statuses: only who is asking.
     assert [q["sql"] for q in queries if "licensing_" in q["sql"]] == []
+
+
+@pytest.mark.parametrize("path", ["/approvals/?status=pending", "/licences/?status=issued"])
+def test_a_cached_list_builds_no_filter(path, analyst_client):
+    from licensing.views.approvals import ApprovalListView
+    from licensing.views.licences import LicenceListView
+
+    ApprovalFactory(status="pending")
+    first = analyst_client.get(path).content.decode()
+
+    failing = AssertionError("filter built")
+    with (
+        patch.object(ApprovalListView, "get_filterset", side_effect=failing),
+        patch.object(LicenceListView, "get_filterset", side_effect=failing),
+    ):
+        again = analyst_client.get(path).content.decode()
+
+    assert 'class="button button--quiet"' in first  # the filtered list offers "Clear"
+    assert again.count("<tr") == first.count("<tr")
