@@ -4,11 +4,13 @@ from config.access import access_of
 
 
 def role(request) -> dict:
-    """The name shown beside a user in the navigation (and part of cached fragments' keys)."""
+    """The name shown beside a user in the navigation (and part of cached fragments' keys), and
+    the version of what they may do (part of the navigation's key)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_role": ""}
-    return {"user_role": access_of(user).role}
+    access = access_of(user)
+    return {"user_role": access.role, "access_version": access.version}
 
 
 def alert_badge(request) -> dict:

@@ -182,3 +182,12 @@ def test_the_token_is_cached_under_a_hash_without_the_password_hash(analyst, tok
     assert entry.user.pk == analyst.pk
     assert "password" not in entry.user.__dict__
     assert analyst.password.encode() not in pickle.dumps(entry)
+
+
+def test_the_navigation_follows_a_permission_change_at_once(manager):
+    client = client_for(manager)
+    assert 'href="/approvals/"' not in client.get("/charts/").content.decode()
+
+    manager.user_permissions.add(Permission.objects.get(codename="view_approval"))
+
+    assert 'href="/approvals/"' in client.get("/charts/").content.decode()
