@@ -1,4 +1,4 @@
-"""Table rows are rendered once per content: a new approval renders its own row, not the page's."""
+"""Rows made once per content: a new approval renders and serializes its own row, not a page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from unittest.mock import patch
 import pytest
 from django.template.loader import get_template
 
+from licensing.api.serializers import ApprovalSerializer
+from licensing.cache import licensing_changed
+from licensing.content import content_key
+from licensing.models import Approval
 from licensing.templatetags import rows
 from tests.factories import ApprovalFactory, AutomakerFactory
 
@@ -75,4 +79,37 @@ def test_the_same_approval_has_a_row_per_table_layout(analyst_client):
 
 def test_an_item_holding_something_without_a_key_is_refused():
     with pytest.raises(ValueError, match="object"):
-        rows._key("row.html", [object()], {})
+        content_key("row.html", [object()])
+
+
+def test_a_new_approval_serializes_only_itself_in_the_api_list(compliance_client):
+    for n in range(3):
+        ApprovalFactory(statement=f"Claim {n}.")
+    serialized = patch.object(
+        ApprovalSerializer,
+        "to_representation",
+        autospec=True,
+        side_effect=ApprovalSerializer.to_representation,
+    )
+    with serialized as made:
+        compliance_client.get("/api/v1/approvals/")
+        assert made.call_count == 3
+
+        ApprovalFactory(statement="The newest claim.")
+        listed = compliance_client.get("/api/v1/approvals/").json()
+
+    assert made.call_count == 4
+    assert "The newest claim." in [row["statement"] for row in listed["results"]]
+    assert len(listed["results"]) == 4
+
+
+def test_a_renamed_recorder_shows_in_the_api_list(compliance, compliance_client):
+    ApprovalFactory(recorded_by=compliance)
+    assert compliance_client.get("/api/v1/approvals/").json()["results"][0]["recorded_by"] == "cora"
+
+    compliance.username = "cora-renamed"
+    compliance.save()
+    licensing_changed(Approval)  # the list's own cache follows licensing writes only
+    listed = compliance_client.get("/api/v1/approvals/").json()
+
+    assert listed["results"][0]["recorded_by"] == "cora-renamed"
