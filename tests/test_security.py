@@ -10,13 +10,11 @@ import secrets
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -24,16 +22,14 @@ from config.roles import ANALYST, COMPLIANCE
 from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
 from exports.models import ImportBatch
-from licensing import services
-from licensing.models import Approval, Automaker
 from tests.conftest import client_for, user_with_role
 from tests.dashboards.test_summaries import import_data_file
 from tests.exports.test_views import ImportBatchFactory
+from tests.licensing.test_views import PDF, approval_with_evidence
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://x")'
-PDF = b"%PDF-1.4\n% evidence\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 def html(response) -> str:
@@ -269,15 +265,7 @@ def test_api_throttling_is_configured_per_user_and_per_address():
 
 @pytest.fixture
 def approval(reference_data):
-    return services.approval_record(
-        automaker=Automaker.objects.get(name="Ford Motor Co."),
-        status=Approval.Status.APPROVED,
-        evidence_grade=Approval.EvidenceGrade.MOFCOM_NOTICE,
-        claimed_on=date(2025, 12, 2),
-        statement="MOFCOM notice naming Ford's suppliers.",
-        evidence_file=SimpleUploadedFile("mofcom-notice.pdf", PDF, "application/pdf"),
-        user=None,
-    )
+    return approval_with_evidence()
 
 
 def test_an_evidence_file_is_stored_under_a_random_name_outside_the_static_root(approval):
