@@ -8,6 +8,11 @@ Django to a user, a group, a permission or the links between them (the admin, th
 another version is computed afresh. Entries also expire after ACCESS_TIMEOUT seconds: the longest a
 change made outside Django (raw SQL), or while the cache was unreachable, goes unseen.
 
+The signed-in user of a session is read the same way (CachedAuthenticationMiddleware): one entry
+per user, holding the user without the password hash, their access and the session hash their
+password gave; a session whose hash is that one is let in without the database, any other goes
+through Django's own check.
+
 API tokens are read the same way (CachedTokenAuthentication): one entry per token, under a hash of
 it, holding the token, its user (without the password hash) and the user's access, stamped with
 the version that deleting a token, like any change to a user, moves on. A cached API list is then
@@ -16,14 +21,20 @@ answered without the database.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import time
 from typing import NamedTuple
 
+from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -115,6 +126,71 @@ class CachedModelBackend(ModelBackend):
         if not hasattr(user_obj, "_perm_cache"):
             user_obj._perm_cache = set(access_of(user_obj).permissions)
         return user_obj._perm_cache
+
+
+class SessionEntry(NamedTuple):
+    version: int
+    user: object  # the user, their password hash left out
+    session_hash: str  # user.get_session_auth_hash() when cached
+    access: Access
+
+
+def without_password(user):
+    """A copy of the user to cache: the password hash (and what was remembered on it) left out.
+    Reading `password` from the copy loads it from the database, as a deferred field does."""
+    kept = copy.copy(user)
+    for name in ("password", "_access", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        kept.__dict__.pop(name, None)
+    return kept
+
+
+def session_user(request):
+    """Django's auth.get_user(request), the user read from the cache while the access version
+    is current and the session carries the hash the cached user's password gave."""
+    session = request.session
+    user_id = session.get(auth.SESSION_KEY)
+    session_hash = session.get(auth.HASH_SESSION_KEY)
+    if not (user_id and session_hash):
+        return auth.get_user(request)
+    if session.get(auth.BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    entry_key = f"access:session:{user_id}"
+    try:
+        found = cache.get_many([VERSION_KEY, entry_key])
+        version = _current_version(found)
+    except CACHE_ERRORS:
+        logger.warning("Access cache unreachable; session user read from the database")
+        return auth.get_user(request)
+    entry = found.get(entry_key)
+    if (
+        isinstance(entry, SessionEntry)
+        and entry.version == version
+        and constant_time_compare(session_hash, entry.session_hash)
+    ):
+        entry.user._access = entry.access
+        return entry.user
+    user = auth.get_user(request)  # verifies the session, or flushes it
+    if user.is_authenticated:
+        user._access = _computed(user, version)
+        entry = SessionEntry(
+            version, without_password(user), user.get_session_auth_hash(), user._access
+        )
+        cache.set(entry_key, entry, ACCESS_TIMEOUT)
+    return user
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware, with request.user from `session_user`."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _request_user(request))
+
+
+def _request_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = session_user(request)
+    return request._cached_user
 
 
 class TokenEntry(NamedTuple):

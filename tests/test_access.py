@@ -191,3 +191,56 @@ def test_the_navigation_follows_a_permission_change_at_once(manager):
     manager.user_permissions.add(Permission.objects.get(codename="view_approval"))
 
     assert 'href="/approvals/"' in client.get("/charts/").content.decode()
+
+
+def test_a_second_page_reads_the_signed_in_user_without_the_database(analyst_client):
+    analyst_client.get("/licences/")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = analyst_client.get("/licences/")
+
+    assert response.status_code == 200
+    assert response.context["user"].username == "ana"
+    assert [q["sql"] for q in queries if "auth_user" in q["sql"]] == []
+
+
+def test_the_session_user_is_cached_without_the_password_hash(analyst, analyst_client):
+    import pickle
+
+    from django.core.cache import cache
+
+    analyst_client.get("/licences/")
+    entry = cache.get(f"access:session:{analyst.pk}")
+
+    assert entry.user.pk == analyst.pk
+    assert "password" not in entry.user.__dict__
+    assert analyst.password.encode() not in pickle.dumps(entry)
+
+
+def test_a_password_change_signs_out_the_other_sessions_at_their_next_request(analyst):
+    elsewhere = client_for(analyst)
+    assert elsewhere.get("/licences/").status_code == 200
+
+    analyst.set_password("a-new-password-for-tests")
+    analyst.save()
+
+    assert elsewhere.get("/licences/").status_code == 302  # to the log-in page
+    assert "_auth_user_id" not in elsewhere.session
+
+
+def test_a_session_with_another_hash_is_not_let_in_by_the_cached_user(analyst, analyst_client):
+    assert analyst_client.get("/licences/").status_code == 200
+    session = analyst_client.session
+    session["_auth_user_hash"] = "forged"
+    session.save()
+
+    assert analyst_client.get("/licences/").status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request(analyst, analyst_client):
+    assert analyst_client.get("/licences/").status_code == 200
+
+    analyst.is_active = False
+    analyst.save()
+
+    assert analyst_client.get("/licences/").status_code == 302

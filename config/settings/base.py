@@ -49,7 +49,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user read from the cache (config.access).
+    "config.access.CachedAuthenticationMiddleware",
     # One JSON line per request, with the user (config.middleware.RequestLogMiddleware).
     "config.middleware.RequestLogMiddleware",
     "config.middleware.PageLoginRequiredMiddleware",
