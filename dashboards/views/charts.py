@@ -10,7 +10,9 @@ from functools import partial
 from typing import Any
 
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
@@ -54,6 +56,8 @@ class Choice:
     partner: str
     start: date | None
     end: date | None
+    defaulted: bool = False  # no range was chosen: the last MONTHS_SHOWN months
+    destinations: bool = False  # the series has figures per partner
 
 
 @dataclass
@@ -136,9 +140,9 @@ def plotted(choice: Choice) -> list[MonthlySummary]:
     )
 
 
-def default_start(series: str, partner: str) -> date | None:
+def default_start(series: str, partner: str, version: int) -> date | None:
     """With no range chosen, the last MONTHS_SHOWN months up to the latest period."""
-    key = f"dashboards:charts-latest:v{summary_version()}:{series}:{partner}"
+    key = f"dashboards:charts-latest:v{version}:{series}:{partner}"
     latest = cache.get_or_set(
         key,
         lambda: (
@@ -152,36 +156,55 @@ def default_start(series: str, partner: str) -> date | None:
     return months_before(latest, MONTHS_SHOWN - 1) if latest else None
 
 
+def choice_of(form: ChartsForm, version: int) -> Choice:
+    """What a valid form asks to draw, the default range filled in."""
+    data = form.cleaned_data
+    start = data["start"]
+    if start is None and data["end"] is None:
+        start = default_start(data["series"], data["partner"], version)
+    return Choice(
+        data["series"],
+        data["partner"],
+        start,
+        data["end"],
+        defaulted=start is not None and data["start"] is None,
+        destinations=bool(form.partners),
+    )
+
+
 class ChartsView(PageMixin, TemplateView):
     permission_required = PERMISSION
     template_name = "dashboards/charts.html"
     section = "charts"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = charts_form(request.GET)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        data = form.cleaned_data
-        start = data["start"]
-        if start is None and data["end"] is None:
-            start = default_start(data["series"], data["partner"])
-        choice = Choice(data["series"], data["partner"], start, data["end"])
-        defaulted = start is not None and data["start"] is None
+        # The form (two hundred partner choices) is built only when this query has not been
+        # seen at this data version: its choice is cached, and so is its rendered form.
+        version = summary_version()
+        key = make_template_fragment_key(
+            "dashboards-charts-choice", [version, request.GET.urlencode()]
+        )
+        choice = cache.get(key)
+        form = SimpleLazyObject(partial(charts_form, request.GET))
+        if choice is None:
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            choice = choice_of(form, version)
+            cache.set(key, choice, 3600)
         if request.GET.get("format") == "csv":
             return summaries_csv(choice, plotted(choice))
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 choice=choice,
-                defaulted_range=defaulted,
-                cache_version=summary_version(),
+                cache_version=version,
                 months_shown=MONTHS_SHOWN,
                 # Called by the template only when its cached body is missing.
-                drawn=partial(self._drawn, form, choice),
+                drawn=partial(self._drawn, choice),
             )
         )
 
-    def _drawn(self, form: ChartsForm, choice: Choice) -> dict:
+    def _drawn(self, choice: Choice) -> dict:
         rows = plotted(choice)
         area = {"series": choice.series, "start": choice.start, "end": choice.end}
         name = "_".join([choice.series, choice.partner or "all"])
@@ -207,7 +230,7 @@ class ChartsView(PageMixin, TemplateView):
                 )
             )
         destination_charts = []
-        if form.partners:
+        if choice.destinations:
             destination_charts = [
                 Chart(
                     figures.DESTINATIONS,

@@ -399,6 +399,25 @@ def test_the_charts_page_refuses_a_range_that_ends_before_it_starts(gacc, analys
     assert "cannot be before" in response.content.decode()
 
 
+def test_a_charts_query_seen_before_builds_no_form_until_the_data_changes(
+    comtrade, analyst_client, django_capture_on_commit_callbacks
+):
+    from dashboards import forms
+
+    query = {"series": COMTRADE, "partner": "DEU"}
+    first = html(analyst_client.get("/charts/", query))
+    with patch.object(forms.ChartsForm, "__init__", side_effect=AssertionError("built")):
+        again = html(analyst_client.get("/charts/", query))
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew each time
+    assert unmasked.sub("", again) == unmasked.sub("", first)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        monthly_summaries_rebuild()
+    with patch.object(forms, "ChartsForm", wraps=forms.ChartsForm) as built:
+        assert analyst_client.get("/charts/", query).status_code == 200
+    assert built.call_count == 1
+
+
 def test_the_table_lists_the_plotted_numbers_with_their_batch_and_source(gacc, analyst_client):
     page = html(analyst_client.get("/charts/", {"start": "2025-11", "end": "2025-12"}))
 
