@@ -215,6 +215,7 @@ def test_the_session_user_is_cached_without_the_password_hash(analyst, analyst_c
     assert entry.user.pk == analyst.pk
     assert "password" not in entry.user.__dict__
     assert analyst.password.encode() not in pickle.dumps(entry)
+    assert entry.user.password == analyst.password  # loaded when asked for, as a deferred field
 
 
 def test_a_password_change_signs_out_the_other_sessions_at_their_next_request(analyst):
