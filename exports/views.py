@@ -22,32 +22,18 @@ from django_filters.views import FilterView
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
 from exports.models import ExportRecord, ImportBatch
+from exports.presentation import VALUE_UNIT_LABELS, spreadsheet_safe
 from exports.selectors import figure_history
 from licensing.views.common import PageMixin, label_empty_choices
 
 SECTION = "imports"
 RECORDS_PER_PAGE = 50
-# What a spreadsheet would run as a formula when it starts a cell (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-VALUE_UNIT_LABELS = {
-    "CNY_100M": "100 million CNY",
-    "CNY_10K": "10,000 CNY",
-    "USD": "USD",
-    "USD_1K": "thousand USD",
-    "USD_1M": "million USD",
-}
 # The stages import_batch_process reports, in order.
 STAGES = [
     ("reading", "Reading the file"),
     ("parsing", "Parsing and checking the rows"),
     ("writing", "Storing the records"),
 ]
-
-
-def spreadsheet_safe(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text instead of running it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def duration_label(batch: ImportBatch) -> str:

@@ -28,7 +28,7 @@ from dashboards.views.presentation import (
     percent_number,
     tonnes,
 )
-from exports.views import VALUE_UNIT_LABELS, spreadsheet_safe
+from exports.presentation import VALUE_UNIT_LABELS, spreadsheet_safe
 from licensing.views.common import PageMixin
 
 CSV_COLUMNS = [

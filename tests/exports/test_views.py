@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exports.models import ExportRecord, ImportBatch, Series
-from exports.views import spreadsheet_safe
+from exports.presentation import spreadsheet_safe
 from tests.factories import UserFactory
 
 DATA = Path(settings.BASE_DIR) / "data" / "exports"
