@@ -75,7 +75,8 @@ def summary_version() -> int:
     return cache.get_or_set(SUMMARY_VERSION_KEY, 1, timeout=None)
 
 
-def _bump_summary_version() -> None:
+def summaries_changed() -> None:
+    """The summaries changed: what was cached from them is stale."""
     try:
         cache.incr(SUMMARY_VERSION_KEY)
     except ValueError:
@@ -104,6 +105,6 @@ def monthly_summaries_rebuild() -> int:
         cursor.execute(f"DELETE FROM {MonthlySummary._meta.db_table}")
         cursor.execute(sql)
     count = MonthlySummary.objects.count()
-    transaction.on_commit(_bump_summary_version)
+    transaction.on_commit(summaries_changed)
     logger.info("Rebuilt %s monthly summaries", count)
     return count
