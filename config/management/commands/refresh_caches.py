@@ -1,7 +1,7 @@
 """After a change made around Django (SQL in psql, a restore into a running system): move on
 every version the cache keys its entries by, so that pages, lists, figures and access are
-computed afresh at the next request. Unlike clearing the cache, it keeps the Celery queue and
-the sessions that share Redis with it."""
+computed afresh at the next request. Unlike clearing the cache, it keeps what shares Redis with
+it: the Celery queue, the log-in and API throttle counts, the workers' heartbeat."""
 
 from __future__ import annotations
 
