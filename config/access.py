@@ -89,11 +89,18 @@ def _current_version(found: dict) -> int:
     return version
 
 
-def _cached(user) -> Access:
-    found = cache.get_many([VERSION_KEY, _entry_key(user)])
+def _stamped(entry_key: str, kind: type):
+    """The access version and, in one round trip, the `kind` entry under `entry_key` if it is
+    stamped with that version (None otherwise)."""
+    found = cache.get_many([VERSION_KEY, entry_key])
     version = _current_version(found)
-    access = found.get(_entry_key(user))
-    if not isinstance(access, Access) or access.version != version:
+    entry = found.get(entry_key)
+    return version, entry if isinstance(entry, kind) and entry.version == version else None
+
+
+def _cached(user) -> Access:
+    version, access = _stamped(_entry_key(user), Access)
+    if access is None:
         access = _computed(user, version)
         cache.set(_entry_key(user), access, ACCESS_TIMEOUT)
     return access
@@ -156,17 +163,11 @@ def session_user(request):
         return auth.get_user(request)
     entry_key = f"access:session:{user_id}"
     try:
-        found = cache.get_many([VERSION_KEY, entry_key])
-        version = _current_version(found)
+        version, entry = _stamped(entry_key, SessionEntry)
     except CACHE_ERRORS:
         logger.warning("Access cache unreachable; session user read from the database")
         return auth.get_user(request)
-    entry = found.get(entry_key)
-    if (
-        isinstance(entry, SessionEntry)
-        and entry.version == version
-        and constant_time_compare(session_hash, entry.session_hash)
-    ):
+    if entry is not None and constant_time_compare(session_hash, entry.session_hash):
         entry.user._access = entry.access
         return entry.user
     user = auth.get_user(request)  # verifies the session, or flushes it
@@ -207,13 +208,11 @@ class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         entry_key = "access:token:" + hashlib.sha256(key.encode()).hexdigest()
         try:
-            found = cache.get_many([VERSION_KEY, entry_key])
-            version = _current_version(found)
+            version, entry = _stamped(entry_key, TokenEntry)
         except CACHE_ERRORS:
             logger.warning("Access cache unreachable; token read from the database")
             return self._from_database(key, version=None)
-        entry = found.get(entry_key)
-        if isinstance(entry, TokenEntry) and entry.version == version:
+        if entry is not None:
             entry.user._access = entry.access
             return entry.user, entry.token
         user, token = self._from_database(key, version)
