@@ -60,13 +60,22 @@ def _key(name: str) -> str:
 
 def licensing_version(*tables: type[models.Model]) -> str:
     """The version of the given tables' data (of all licensing data without any), as text."""
-    keys = [_key(table._meta.label_lower) for table in tables] or [_key(ALL)]
+    return licensing_versions(tables)[0]
+
+
+def licensing_versions(*table_sets: tuple[type[models.Model], ...]) -> list[str]:
+    """licensing_version() of each set of tables, read in one round trip."""
+    key_sets = [
+        [_key(table._meta.label_lower) for table in tables] or [_key(ALL)] for tables in table_sets
+    ]
+    keys = list(dict.fromkeys(key for key_set in key_sets for key in key_set))
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, 1, timeout=None)
             found[key] = 1
-    return "-".join(str(version) for version in _versions(keys, found))
+    versions = dict(zip(keys, _versions(keys, found), strict=True))
+    return ["-".join(str(versions[key]) for key in key_set) for key_set in key_sets]
 
 
 def cached_by_version(tables: tuple[type[models.Model], ...], key: str, compute, timeout: int):
@@ -90,7 +99,13 @@ def cached_by_version(tables: tuple[type[models.Model], ...], key: str, compute,
 def read_key(tables: tuple[type[models.Model], ...], url: str) -> str:
     """What keys a page or list read from `tables` at `url`: their versions, the day, the URL
     (the day too, since what is valid or expiring changes with it)."""
-    return ":".join([licensing_version(*tables), timezone.localdate().isoformat(), url])
+    return read_keys(url, tables)[0]
+
+
+def read_keys(url: str, *table_sets: tuple[type[models.Model], ...]) -> list[str]:
+    """read_key() of each set of tables at `url`, their versions read in one round trip."""
+    day = timezone.localdate().isoformat()
+    return [":".join([version, day, url]) for version in licensing_versions(*table_sets)]
 
 
 def _bump(names: list[str]) -> None:

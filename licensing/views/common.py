@@ -14,7 +14,7 @@ from django.forms.utils import flatatt
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html, format_html_join
 
-from licensing.cache import read_key
+from licensing.cache import read_key, read_keys
 
 
 class PageMixin(PermissionRequiredMixin):
@@ -45,9 +45,12 @@ class CachedContentMixin:
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         url = self.request.get_full_path()
-        context["content_key"] = read_key(self.content_tables, url)
         if self.filter_tables:
-            context["filter_key"] = read_key(self.filter_tables, url)
+            context["content_key"], context["filter_key"] = read_keys(
+                url, self.content_tables, self.filter_tables
+            )
+        else:
+            context["content_key"] = read_key(self.content_tables, url)
         return context
 
 
