@@ -1,16 +1,17 @@
 from __future__ import annotations
 
-from config.access import access_of
+from config.roles import ROLES
 
 
 def role(request) -> dict:
-    """The name shown beside a user in the navigation (and part of cached fragments' keys), and
-    the version of what they may do (part of the navigation's key)."""
+    """The name of the role shown beside a signed-in user in the navigation."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"user_role": ""}
-    access = access_of(user)
-    return {"user_role": access.role, "access_version": access.version}
+    if user.is_superuser:
+        return {"user_role": "Administrator"}
+    names = user.groups.filter(name__in=ROLES).values_list("name", flat=True)
+    return {"user_role": ", ".join(sorted(names)) or "No role"}
 
 
 def alert_badge(request) -> dict:

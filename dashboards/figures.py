@@ -1,16 +1,16 @@
 """The dashboards' figures, built from the monthly summaries and cached, ready to embed.
 
-Each figure is cached under a key that holds summary_version(), which every rebuild moves on:
-a rebuilt summary never shows an old figure, and old entries simply expire. What is cached is
-Django's json_script of the figure's JSON (type application/json, never executed), so that a
-page that finds it pays neither for building the figure nor for serialising it again.
-
-Policy events come from the licensing tables, which a rebuild does not track: a new control
-measure or licence appears on the charts after the next rebuild or within TIMEOUT.
+A figure is derived from the summaries, which change only with a rebuild: each is cached under
+a key made of summary_version() (which every rebuild moves on), the kind of figure and the
+validated choice it draws, hashed to a fixed length. The monthly chart also marks policy events,
+read from the licensing tables at every request: their digest is part of its key, so that a new
+or changed measure or licence shows at once. What is cached is Django's json_script of the
+figure's JSON (type application/json, never executed).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -37,9 +37,9 @@ DESTINATION_MAP = "figure-destination-map"
 
 
 def figure_key(kind: str, **choice: object) -> str:
-    """The cache key of one figure for one choice, in the current summary version."""
-    parts = [f"{name}={'' if value is None else value}" for name, value in sorted(choice.items())]
-    return ":".join([KEY_PREFIX, f"v{summary_version()}", kind, *parts])
+    """The cache key of one figure for one (validated) choice, in the current summary version."""
+    digest = hashlib.blake2b(repr(sorted(choice.items())).encode(), digest_size=16).hexdigest()
+    return ":".join([KEY_PREFIX, f"v{summary_version()}", kind, digest])
 
 
 def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) -> SafeString:
@@ -55,8 +55,8 @@ def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) 
 
 
 def partners(series: str) -> list[tuple[str, str]]:
-    """The partners a series has figures for (no "" total) with their names, cached."""
-    key = ":".join([KEY_PREFIX, f"v{summary_version()}", "partners", series])
+    """The partners a series (a known code) has figures for, no "" total, with their names."""
+    key = figure_key("partners", series=series)
     return cache.get_or_set(
         key,
         lambda: [(code, partner_name(code)) for code in selectors.partners_of(series) if code],
@@ -89,19 +89,22 @@ def monthly(
     *, series: str, partner: str = "", start: date | None = None, end: date | None = None
 ) -> SafeString:
     """Tonnes per period as bars, with the policy events of the same months."""
+    events = selectors.policy_events()
 
     def build() -> go.Figure | None:
         frame = selectors.summary_frame(series=series, partner=partner, start=start, end=end)
         if frame.empty:
             return None
-        events = selectors.policy_events(
-            start=frame["period_start"].min(), end=month_end(frame["period_end"].max())
-        )
+        first, last = frame["period_start"].min(), month_end(frame["period_end"].max())
+        shown = events[(events["date"] >= first) & (events["date"] <= last)]
         return charts.monthly_bars(
-            frame, title=f"{series_title(series, partner)}, tonnes", events=events
+            frame, title=f"{series_title(series, partner)}, tonnes", events=shown
         )
 
-    return _cached(MONTHLY, build, series=series, partner=partner, start=start, end=end)
+    digest = hashlib.blake2b(events.to_csv(index=False).encode(), digest_size=16).hexdigest()
+    return _cached(
+        MONTHLY, build, series=series, partner=partner, start=start, end=end, events=digest
+    )
 
 
 def year_to_date(*, series: str, partner: str = "", year: int) -> SafeString:

@@ -39,7 +39,8 @@ class ChartsForm(forms.Form):
         series = list(Series.objects.values_list("code", "name"))
         self.fields["series"].choices = [(code, name) for code, name in series]
         chosen = self.data.get("series") or selectors.HEADLINE_SERIES
-        named = partners(chosen) if chosen else []
+        # Only a series that exists: its code is part of a cache key.
+        named = partners(chosen) if chosen in dict(series) else []
         self.partners = [code for code, _ in named]
         self.fields["partner"].choices = [("", "All destinations")] + [
             (code, f"{name} ({code})") for code, name in named

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
-from licensing.cache import licensing_version
 from licensing.models import EVIDENCE_RANK, Approval, Automaker, ControlMeasure, Licence
 
 
@@ -133,58 +132,78 @@ def status_of(automaker: Automaker, approvals: list[Approval]) -> AutomakerStatu
     )
 
 
-def automaker_licence_status(
-    *, on: date | None = None, status: str | None = None
-) -> list[AutomakerStatus]:
-    """Every automaker's derived status on a date (today by default), optionally one status only.
+def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
+    """Every automaker with its derived status on a date (today by default), in SQL.
 
-    Counted in the database (one GROUP BY over the approvals), cached until the next licensing
-    change; the rows carry no `basis` (automaker_status has it).
+    Each carries `status_rank` (the RANK of its status), `earliest_expiry` and `strongest_rank`
+    (over the approvals that give the status) and `approval_count`; status_row() reads them.
     """
     on = on or today()
-    key = f"licensing:automaker-status:l{licensing_version()}:{on.isoformat()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _statuses(on)
-        cache.set(key, rows, 3600)
-    if status:
-        rows = [row for row in rows if row.status == status]
-    return rows
-
-
-def _statuses(on: date) -> list[AutomakerStatus]:
-    groups: dict[int, list[dict]] = {}
-    for group in (
-        approvals_with_cover(on)
-        .values("automaker_id", "cover_rank")
-        .annotate(
-            count=Count("id"),
-            earliest_expiry=Min("licence__valid_until"),
-            strongest=Max(EVIDENCE_RANK_SQL),
-        )
+    saying = approvals_with_cover(on).filter(automaker=OuterRef("pk")).order_by()
+    best_rank = (
+        saying.filter(cover_rank__isnull=False)
+        .values("automaker")
+        .annotate(rank=Min("cover_rank"))
+        .values("rank")
+    )
+    basis = saying.filter(cover_rank=OuterRef("best_rank")).values("automaker")
+    count = (
+        Approval.objects.filter(automaker=OuterRef("pk"))
         .order_by()
-    ):
-        groups.setdefault(group["automaker_id"], []).append(group)
-    rows = []
-    for automaker in Automaker.objects.all():
-        found = groups.get(automaker.pk, [])
-        count = sum(group["count"] for group in found)
-        saying = [group for group in found if group["cover_rank"] is not None]
-        if not saying:
-            silent = AutomakerStatus(automaker, CoverStatus.NO_INFORMATION, approval_count=count)
-            rows.append(silent)
-            continue
-        best = min(saying, key=lambda group: group["cover_rank"])
-        rows.append(
-            AutomakerStatus(
-                automaker=automaker,
-                status=CoverStatus.values[best["cover_rank"]],
-                earliest_expiry=best["earliest_expiry"],
-                strongest_evidence=GRADE_OF_RANK[best["strongest"]],
-                approval_count=count,
-            )
-        )
-    return rows
+        .values("automaker")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return Automaker.objects.annotate(best_rank=Subquery(best_rank)).annotate(
+        status_rank=Coalesce("best_rank", RANK[CoverStatus.NO_INFORMATION]),
+        earliest_expiry=Subquery(
+            basis.annotate(expiry=Min("licence__valid_until")).values("expiry")
+        ),
+        strongest_rank=Subquery(basis.annotate(rank=Max(EVIDENCE_RANK_SQL)).values("rank")),
+        approval_count=Coalesce(Subquery(count), 0),
+    )
+
+
+# The sorts of the automaker list (page and API): ascending is the best status and the strongest
+# evidence first; blanks always last; ties by name.
+AUTOMAKER_SORTS: dict[str, F | Lower] = {
+    "name": Lower("name"),
+    "country": F("country"),
+    "status": F("status_rank"),
+    "earliest_expiry": F("earliest_expiry"),
+    "evidence": F("strongest_rank"),
+    "approvals": F("approval_count"),
+}
+_DESCENDING_FIRST = {"evidence"}
+
+
+def automakers_sorted(automakers: QuerySet[Automaker], sort: str) -> QuerySet[Automaker]:
+    """`automakers` (from automakers_with_status) sorted by an AUTOMAKER_SORTS key, "-" first
+    to reverse it."""
+    key = sort.lstrip("-")
+    descending = sort.startswith("-") != (key in _DESCENDING_FIRST)
+    expression = AUTOMAKER_SORTS[key]
+    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return automakers.order_by(order, Lower("name"), "pk")
+
+
+def automaker_status_counts(automakers: QuerySet[Automaker]) -> dict[str, int]:
+    """How many of `automakers` (from automakers_with_status) have each status."""
+    counts = automakers.order_by().values("status_rank").annotate(count=Count("id"))
+    found = {CoverStatus.values[row["status_rank"]]: row["count"] for row in counts}
+    return {status: found.get(status, 0) for status in CoverStatus.values}
+
+
+def status_row(automaker: Automaker) -> AutomakerStatus:
+    """The AutomakerStatus of one automaker fetched from automakers_with_status()."""
+    rank = automaker.strongest_rank
+    return AutomakerStatus(
+        automaker=automaker,
+        status=CoverStatus.values[automaker.status_rank],
+        earliest_expiry=automaker.earliest_expiry,
+        strongest_evidence="" if rank is None else GRADE_OF_RANK[rank],
+        approval_count=automaker.approval_count,
+    )
 
 
 def automaker_status(*, automaker: Automaker, on: date | None = None) -> AutomakerStatus:

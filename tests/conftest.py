@@ -70,12 +70,21 @@ def pytest_collection_modifyitems(items):
     items.sort(key=_flushes_the_database)
 
 
+def empty_cache() -> None:
+    """Delete what the cache holds: on Redis only this suite's keys (its KEY_PREFIX), never the
+    whole shared database."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached figures must not leak between tests."""
-    from django.core.cache import cache
-
-    cache.clear()
+    empty_cache()
     yield
 
 

@@ -1,59 +1,153 @@
-"""With Redis unreachable the cache misses and drops writes: pages are slower, not broken."""
+"""A Redis that is down or hung costs the cache a short timeout and a miss, never a page.
+
+The hung Redis is a private redis-server of this test's own, on a free port, stopped with
+SIGSTOP (it accepts connections and never answers) and killed at the end; the shared Redis is
+never touched.
+"""
 
 from __future__ import annotations
 
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
 from tests.conftest import client_for
+from tests.dashboards.test_views import gacc  # noqa: F401 - a fixture
+from tests.exports.test_worker import wait_for
 from tests.factories import ApprovalFactory, LicenceFactory
-
-UNREACHABLE = {
-    "default": {
-        "BACKEND": "config.cache.TolerantRedisCache",
-        "LOCATION": "redis://127.0.0.1:6399/0",  # nothing listens here
-    }
-}
 
 pytestmark = pytest.mark.django_db
 
+# Each page and API list as a role that may see it; "/" and "/charts/" read cached figures.
+URLS = [
+    ("manager", "/"),
+    ("analyst", "/charts/"),
+    ("analyst", "/automakers/"),
+    ("analyst", "/licences/"),
+    ("analyst", "/approvals/"),
+    ("analyst", "/alerts/"),
+    ("analyst", "/api/v1/licences/"),
+    ("analyst", "/api/v1/approvals/"),
+    ("analyst", "/api/v1/automakers/"),
+    ("manager", "/api/v1/summaries/"),
+]
+ANSWER_WITHIN_SECONDS = 2.0
 
-@override_settings(CACHES=UNREACHABLE)
-def test_reads_miss_and_writes_are_dropped():
-    cache.set("key", "value")
 
-    assert cache.get("key", "missing") == "missing"
-    assert cache.get_many(["key"]) == {}
-    assert cache.add("key", "value") is False
-    with pytest.raises(ValueError):
-        cache.incr("key")
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-@override_settings(CACHES=UNREACHABLE)
-@pytest.mark.parametrize(
-    ("role", "path"),
-    [
-        ("manager", "/"),
-        ("analyst", "/automakers/"),
-        ("analyst", "/licences/"),
-        ("analyst", "/approvals/"),
-        ("analyst", "/alerts/"),
-    ],
-)
-def test_every_cached_page_still_renders(role, path, request):
+def redis_cache(port: int) -> dict:
+    """The project's cache settings, pointed at a Redis on `port`."""
+    options = settings.CACHES["default"].get("OPTIONS", {})
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "KEY_PREFIX": "raregate-fault",
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": options.get("SOCKET_CONNECT_TIMEOUT", 0.3),
+                "SOCKET_TIMEOUT": options.get("SOCKET_TIMEOUT", 0.3),
+                "IGNORE_EXCEPTIONS": True,
+                "CONNECTION_POOL_CLASS": "core.cache.BreakerConnectionPool",
+            },
+        }
+    }
+
+
+@pytest.fixture
+def hung_redis(tmp_path):
+    """The port of a private redis-server that accepts connections but never answers."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server")
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+         "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        ping = ["redis-cli", "-p", str(port), "ping"]
+        wait_for(lambda: subprocess.run(ping, capture_output=True).stdout.strip() == b"PONG", 10)
+        server.send_signal(signal.SIGSTOP)
+        yield port, server
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def shown():
     licence = LicenceFactory(number="LIC-UNCACHED")
     ApprovalFactory(licence=licence, exporter=licence.exporter, statement="Shown uncached.")
 
-    response = client_for(request.getfixturevalue(role)).get(path)
 
-    assert response.status_code == 200
+def timed_get(client, url: str) -> tuple[int, float]:
+    started = time.monotonic()
+    response = client.get(url)
+    return response.status_code, time.monotonic() - started
 
 
-@override_settings(CACHES=UNREACHABLE)
-def test_the_api_lists_still_answer(manager_client):
-    LicenceFactory(number="LIC-UNCACHED")
+@pytest.mark.parametrize(("role", "url"), URLS)
+def test_every_page_and_list_answers_while_redis_is_down(gacc, shown, request, role, url):  # noqa: F811
+    client = client_for(request.getfixturevalue(role))
+    with override_settings(CACHES=redis_cache(free_port())):  # nothing listens there
+        status, seconds = timed_get(client, url)
 
-    listed = manager_client.get("/api/v1/licences/").json()
+    assert status == 200
+    assert seconds < ANSWER_WITHIN_SECONDS
 
-    assert [row["number"] for row in listed["results"]] == ["LIC-UNCACHED"]
+
+@pytest.mark.parametrize(("role", "url"), URLS)
+def test_every_page_and_list_answers_while_redis_hangs(
+    gacc,  # noqa: F811
+    shown,
+    hung_redis,
+    request,
+    role,
+    url,
+):
+    client = client_for(request.getfixturevalue(role))
+    port, _ = hung_redis
+    with override_settings(CACHES=redis_cache(port)):
+        status, seconds = timed_get(client, url)
+
+    assert status == 200
+    assert seconds < ANSWER_WITHIN_SECONDS
+
+
+def timed_read() -> tuple[object, float]:
+    started = time.monotonic()
+    found = cache.get("key", "missing")
+    return found, time.monotonic() - started
+
+
+def test_a_hung_redis_costs_one_timeout_then_is_left_alone_until_it_is_tried_again(
+    hung_redis, monkeypatch
+):
+    port, server = hung_redis
+    monkeypatch.setattr("core.cache.RETRY_SECONDS", 2.0)
+    with override_settings(CACHES=redis_cache(port)):
+        first, waited = timed_read()
+        second, waited_again = timed_read()
+        cache.set("key", "value")  # dropped: not even tried
+        server.send_signal(signal.SIGCONT)
+        still, _ = timed_read()
+        time.sleep(2.1)
+        cache.set("key", "value")
+        found, _ = timed_read()
+
+    assert first == second == still == "missing"
+    assert waited < 1.0
+    assert waited_again < 0.05
+    assert found == "value"

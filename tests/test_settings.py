@@ -40,6 +40,12 @@ print(json.dumps({
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION", ""),
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
+    "sessions": settings.SESSION_ENGINE,
+    "middleware": settings.MIDDLEWARE,
+    "api_authentication": settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "authentication_backends": settings.AUTHENTICATION_BACKENDS,
     "app_eager": app.conf.task_always_eager,
     "app_broker": app.conf.broker_url,
 }))
@@ -105,10 +111,39 @@ def test_without_redis_url_tasks_run_eagerly_and_cache_in_memory(module):
     assert settings["database"]["NAME"] == str(BASE_DIR / "db.sqlite3")
 
 
-def test_with_redis_url_tasks_go_to_the_broker_and_cache_to_redis():
+def test_with_redis_url_tasks_go_to_the_broker_and_the_cache_to_a_database_of_its_own():
     settings = report(run_settings("config.settings.base", REDIS_URL="redis://127.0.0.1:6379/3"))
 
     assert settings["eager"] is False
     assert settings["app_eager"] is False
     assert settings["broker"] == settings["app_broker"] == "redis://127.0.0.1:6379/3"
-    assert settings["cache"] == "config.cache.TolerantRedisCache"
+    assert settings["cache"] == "django_redis.cache.RedisCache"
+    assert settings["cache_location"] == "redis://127.0.0.1:6379/1"
+    options = settings["cache_options"]
+    assert options["IGNORE_EXCEPTIONS"] is True
+    assert 0 < options["SOCKET_CONNECT_TIMEOUT"] <= 0.5
+    assert 0 < options["SOCKET_TIMEOUT"] <= 0.5
+
+
+def test_the_cache_may_be_named_apart_from_the_broker():
+    settings = report(
+        run_settings(
+            "config.settings.base",
+            REDIS_URL="redis://127.0.0.1:6379/0",
+            RAREGATE_CACHE_URL="redis://cache.example.org:6379/5",
+        )
+    )
+
+    assert settings["cache_location"] == "redis://cache.example.org:6379/5"
+
+
+def test_authentication_and_sessions_are_djangos_own():
+    settings = report(run_settings("config.settings.base", REDIS_URL="redis://127.0.0.1:6379/3"))
+
+    assert "django.contrib.auth.middleware.AuthenticationMiddleware" in settings["middleware"]
+    assert settings["sessions"] == "django.contrib.sessions.backends.db"
+    assert settings["authentication_backends"] == ["django.contrib.auth.backends.ModelBackend"]
+    assert settings["api_authentication"] == [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ]

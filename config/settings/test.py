@@ -21,6 +21,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Keys of this test database's own: parallel runs on one Redis never share or clear each other's.
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = "test-" + str(DATABASES["default"]["NAME"])  # noqa: F405
+
 # API throttling stays on, at rates no other test reaches; tests/test_security.py lowers them.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405

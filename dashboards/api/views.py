@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.cache import cache
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.request import Request
-from rest_framework.response import Response
 
 from dashboards.api.filters import MONTH_PARAMETERS, MonthlySummaryFilter
 from dashboards.api.serializers import MonthlySummarySerializer, SeriesSerializer
 from dashboards.models import MonthlySummary
-from dashboards.services import summary_version
 from exports.models import Series
 
 READ_ERRORS = {
@@ -59,12 +53,3 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = MonthlySummarySerializer
     filterset_class = MonthlySummaryFilter
     ordering_fields = ["period_start", "tonnes"]
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # Summaries change only with a rebuild: one answer per query until the next one.
-        key = f"dashboards:api:summaries:v{summary_version()}:{request.get_full_path()}"
-        data = cache.get(key)
-        if data is None:
-            data = super().list(request, *args, **kwargs).data
-            cache.set(key, data, 3600)
-        return Response(data)

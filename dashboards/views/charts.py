@@ -9,16 +9,12 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
 from dashboards.forms import ChartsForm, charts_form, month_value
 from dashboards.models import MonthlySummary
-from dashboards.services import summary_version
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
 from dashboards.views.presentation import (
     NA,
@@ -140,28 +136,23 @@ def plotted(choice: Choice) -> list[MonthlySummary]:
     )
 
 
-def default_start(series: str, partner: str, version: int) -> date | None:
+def default_start(series: str, partner: str) -> date | None:
     """With no range chosen, the last MONTHS_SHOWN months up to the latest period."""
-    key = f"dashboards:charts-latest:v{version}:{series}:{partner}"
-    latest = cache.get_or_set(
-        key,
-        lambda: (
-            selectors.summaries(series=series, partner=partner)
-            .order_by("-period_start")
-            .values_list("period_start", flat=True)
-            .first()
-        ),
-        3600,
+    latest = (
+        selectors.summaries(series=series, partner=partner)
+        .order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .first()
     )
     return months_before(latest, MONTHS_SHOWN - 1) if latest else None
 
 
-def choice_of(form: ChartsForm, version: int) -> Choice:
+def choice_of(form: ChartsForm) -> Choice:
     """What a valid form asks to draw, the default range filled in."""
     data = form.cleaned_data
     start = data["start"]
     if start is None and data["end"] is None:
-        start = default_start(data["series"], data["partner"], version)
+        start = default_start(data["series"], data["partner"])
     return Choice(
         data["series"],
         data["partner"],
@@ -178,29 +169,15 @@ class ChartsView(PageMixin, TemplateView):
     section = "charts"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # The form (two hundred partner choices) is built only when this query has not been
-        # seen at this data version: its choice is cached, and so is its rendered form.
-        version = summary_version()
-        key = make_template_fragment_key(
-            "dashboards-charts-choice", [version, request.GET.urlencode()]
-        )
-        choice = cache.get(key)
-        form = SimpleLazyObject(partial(charts_form, request.GET))
-        if choice is None:
-            if not form.is_valid():
-                return self.render_to_response(self.get_context_data(form=form), status=400)
-            choice = choice_of(form, version)
-            cache.set(key, choice, 3600)
+        form = charts_form(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        choice = choice_of(form)
         if request.GET.get("format") == "csv":
             return summaries_csv(choice, plotted(choice))
         return self.render_to_response(
             self.get_context_data(
-                form=form,
-                choice=choice,
-                cache_version=version,
-                months_shown=MONTHS_SHOWN,
-                # Called by the template only when its cached body is missing.
-                drawn=partial(self._drawn, choice),
+                form=form, choice=choice, months_shown=MONTHS_SHOWN, drawn=self._drawn(choice)
             )
         )
 

@@ -3,26 +3,24 @@ and the monthly and year-to-date charts."""
 
 from __future__ import annotations
 
-import functools
-from collections import Counter
-from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
-from dashboards.services import summary_version
 from dashboards.views.presentation import Chart, card_view, months_before, period_name
-from licensing.cache import licensing_version
-from licensing.selectors import CoverStatus, automaker_licence_status, licences_expiring
+from licensing.selectors import (
+    CoverStatus,
+    automaker_status_counts,
+    automakers_with_status,
+    licences_expiring,
+)
 from licensing.views.common import PageMixin
 
 PERMISSION = "dashboards.view_monthlysummary"
@@ -30,22 +28,6 @@ PERMISSION = "dashboards.view_monthlysummary"
 MONTHS_SHOWN = 36
 # The expiring-licences panel lists the soonest; the licence list has them all.
 EXPIRING_SHOWN = 10
-CACHE_SECONDS = 3600
-# What _figures and _licensing give the template.
-FIGURE_PARTS = ("series", "periods", "chosen", "period_error", "card", "charts")
-LICENSING_PARTS = (
-    "warning_days",
-    "expiring_count",
-    "expiring",
-    "automaker_counts",
-    "automaker_total",
-)
-
-
-def lazy_parts(load: Callable[[], dict[str, Any]], names: tuple[str, ...]) -> dict[str, Any]:
-    """Each of `names` as a lazy value, all of them from one call of `load` on the first use."""
-    loaded = functools.cache(load)
-    return {name: SimpleLazyObject(lambda name=name: loaded()[name]) for name in names}
 
 
 def parse_month(value: str) -> date | None:
@@ -63,22 +45,8 @@ class OverviewView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
-        asked = self.request.GET.get("period", "")[:20]
-        # The figures change only with a rebuild, the licensing panels only with a licensing
-        # write or the day: each part is computed once per version, so that a licensing write
-        # does not make the next reader recompute the figures.
-        figures_key = f"dashboards:overview:v{summary_version()}:{asked}"
-        licensing_key = f"dashboards:overview-licensing:l{licensing_version()}:{on.isoformat()}"
-        # Read (or computed) only by a template fragment that is missing from the cache.
-        figures = partial(
-            cache.get_or_set, figures_key, partial(self._figures, asked), CACHE_SECONDS
-        )
-        licensing = partial(
-            cache.get_or_set, licensing_key, partial(self._licensing, on), CACHE_SECONDS
-        )
-        context.update(lazy_parts(figures, FIGURE_PARTS))
-        context.update(lazy_parts(licensing, LICENSING_PARTS))
-        context.update(on=on, figures_key=figures_key, licensing_key=licensing_key)
+        context.update(on=on, **self._figures(self.request.GET.get("period", "")))
+        context.update(self._licensing(on))
         return context
 
     def _figures(self, asked: str) -> dict[str, Any]:
@@ -107,7 +75,7 @@ class OverviewView(PageMixin, TemplateView):
     def _licensing(self, on: date) -> dict[str, Any]:
         expiring = licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
         soonest = expiring.select_related("exporter").order_by("valid_until", "exporter__name")
-        counts = Counter(row.status for row in automaker_licence_status(on=on))
+        counts = automaker_status_counts(automakers_with_status(on=on))
         return {
             "warning_days": settings.EXPIRY_WARNING_DAYS,
             "expiring_count": expiring.count(),

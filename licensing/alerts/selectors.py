@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from licensing.alerts.models import Alert
-from licensing.cache import cached_by_version
 
 BADGE_DAYS = 7
 
@@ -18,13 +17,5 @@ def alerts_list(*, kind: str = "") -> QuerySet[Alert]:
 
 
 def alerts_recent_count(*, on: date) -> int:
-    """How many alerts were raised in the week up to `on`: the number on the navigation badge.
-
-    Every page shows it: counted once per version of the alerts and per day.
-    """
-    return cached_by_version(
-        (Alert,),
-        f"licensing:alert-badge:{on.isoformat()}",
-        lambda: Alert.objects.filter(raised_on__gt=on - timedelta(days=BADGE_DAYS)).count(),
-        3600,
-    )
+    """How many alerts were raised in the week up to `on`: the number on the navigation badge."""
+    return Alert.objects.filter(raised_on__gt=on - timedelta(days=BADGE_DAYS)).count()

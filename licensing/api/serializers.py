@@ -6,12 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from licensing.content import made_by_content
 from licensing.models import (
     Approval,
     Automaker,
@@ -22,7 +20,7 @@ from licensing.models import (
     Importer,
     Licence,
 )
-from licensing.selectors import CoverStatus, today
+from licensing.selectors import AUTOMAKER_SORTS, CoverStatus, today
 
 
 @extend_schema_field(
@@ -93,17 +91,6 @@ class ImporterSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "country", "kind", "automakers"]
 
 
-class ContentCachedListSerializer(serializers.ListSerializer):
-    """A list whose items are each serialized once per content (licensing.content): a new
-    approval serializes itself, not the whole page. Only for serializers whose output is made
-    from what is loaded on the item alone (no request, no day)."""
-
-    def to_representation(self, data):
-        items = data.all() if isinstance(data, models.manager.BaseManager) else data
-        kind = f"api:{type(self.child).__name__}"
-        return made_by_content(kind, items, self.child.to_representation)
-
-
 class PartyRefSerializer(serializers.Serializer):
     """An exporter, importer or automaker named inside another object."""
 
@@ -125,9 +112,6 @@ class AutomakerStatusSerializer(serializers.Serializer):
     strongest_evidence = serializers.CharField(help_text="An approval evidence grade, or empty.")
     strongest_evidence_label = serializers.CharField()
     approval_count = serializers.IntegerField()
-
-    class Meta:
-        list_serializer_class = ContentCachedListSerializer
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -177,7 +161,6 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Approval
-        list_serializer_class = ContentCachedListSerializer
         # Never the evidence file's URL or storage path: the file is served by a checked page.
         fields = [
             "id",
@@ -258,7 +241,7 @@ class AutomakerQuerySerializer(serializers.Serializer):
     on = serializers.DateField(required=False, help_text="The date to derive the status on.")
 
 
-AUTOMAKER_ORDERINGS = ["name", "country", "status", "earliest_expiry"]
+AUTOMAKER_ORDERINGS = list(AUTOMAKER_SORTS)
 
 
 class AutomakerListQuerySerializer(AutomakerQuerySerializer):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
-from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -36,7 +34,6 @@ from licensing.api.serializers import (
     LicenceSerializer,
     history_entry,
 )
-from licensing.cache import read_key
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
 from licensing.models import (
     Approval,
@@ -50,9 +47,10 @@ from licensing.models import (
 )
 from licensing.selectors import (
     RANK,
-    AutomakerStatus,
-    automaker_licence_status,
     automaker_status,
+    automakers_sorted,
+    automakers_with_status,
+    status_row,
 )
 
 WRITE_ERRORS = {
@@ -69,27 +67,6 @@ EXPIRING_WITHIN = OpenApiParameter(
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pass
-
-
-class CachedListMixin:
-    """GET on the list answered from the cache until a table it reads changes (or the day).
-
-    The key holds the versions of `list_tables` and the whole URL (filters, page, host of
-    the links); the permission is checked before, and the data does not vary by user.
-    """
-
-    list_tables: tuple[type[models.Model], ...] = ()  # none: keyed by all licensing data
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        key = "licensing:api-list:" + read_key(self.list_tables, request.build_absolute_uri())
-        data = cache.get(key)
-        if data is None:
-            data = self.list_data(request, *args, **kwargs)
-            cache.set(key, data, 3600)
-        return Response(data)
-
-    def list_data(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        return super().list(request, *args, **kwargs).data
 
 
 def read_schema(noun: str, plural: str) -> dict[str, Any]:
@@ -161,21 +138,6 @@ class ImporterViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "country"]
 
 
-def _ordered(rows: list[AutomakerStatus], ordering: str | None) -> list[AutomakerStatus]:
-    if not ordering:
-        return rows
-    keys = {
-        "name": lambda row: row.automaker.name,
-        "country": lambda row: row.automaker.country,
-        "status": lambda row: RANK[row.status],
-        "earliest_expiry": lambda row: row.earliest_expiry,
-    }
-    key = keys[ordering.lstrip("-")]
-    known = [row for row in rows if key(row) is not None]
-    unknown = [row for row in rows if key(row) is None]
-    return sorted(known, key=key, reverse=ordering.startswith("-")) + unknown
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List automakers with their derived licence status",
@@ -186,21 +148,22 @@ def _ordered(rows: list[AutomakerStatus], ordering: str | None) -> list[Automake
         parameters=[AutomakerQuerySerializer],
     ),
 )
-class AutomakerViewSet(CachedListMixin, viewsets.GenericViewSet):
+class AutomakerViewSet(viewsets.GenericViewSet):
     """Automakers, each with the status its approvals and their licences give on a date."""
 
     queryset = Automaker.objects.all()
     serializer_class = AutomakerStatusSerializer
-    # The status is derived from every licensing table, so the list is keyed by all of them.
-    list_tables = ()
-    # The status is derived in Python, so the queryset filters and ordering do not apply.
+    # The status is derived in the selector, which filters and sorts it.
     filter_backends: list = []
 
-    def list_data(self, request: Request) -> Any:
+    def list(self, request: Request) -> Response:
         query = _query(AutomakerListQuerySerializer, request)
-        rows = automaker_licence_status(on=query.get("on"), status=query.get("status"))
-        page = self.paginate_queryset(_ordered(rows, query.get("ordering")))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data).data
+        automakers = automakers_with_status(on=query.get("on"))
+        if query.get("status"):
+            automakers = automakers.filter(status_rank=RANK[query["status"]])
+        page = self.paginate_queryset(automakers_sorted(automakers, query.get("ordering", "name")))
+        rows = [status_row(automaker) for automaker in page]
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         query = _query(AutomakerQuerySerializer, request)
@@ -278,13 +241,12 @@ def write_schema(noun: str, request: type[serializers.Serializer], response: Any
     retrieve=extend_schema(summary="One licence"),
     **write_schema("a licence", LicenceInputSerializer, LicenceSerializer),
 )
-class LicenceViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet):
+class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Export licences; a status change must follow the licence lifecycle."""
 
     queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
     serializer_class = LicenceSerializer
     input_serializer_class = LicenceInputSerializer
-    list_tables = (Licence, Exporter, Element, HsCode)
     filterset_class = LicenceFilter
     ordering_fields = ["valid_until", "valid_from", "issued_on", "status", "exporter__name"]
 
@@ -304,7 +266,7 @@ class LicenceViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet)
     retrieve=extend_schema(summary="One approval"),
     **write_schema("an approval", ApprovalInputSerializer, ApprovalSerializer),
 )
-class ApprovalViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet):
+class ApprovalViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Claims that shipments to an automaker are approved (or not), with their evidence."""
 
     queryset = Approval.objects.select_related(
@@ -312,7 +274,6 @@ class ApprovalViewSet(CachedListMixin, HistoryMixin, WriteMixin, ReadOnlyViewSet
     )
     serializer_class = ApprovalSerializer
     input_serializer_class = ApprovalInputSerializer
-    list_tables = (Approval, Automaker, Exporter, Importer, Licence)
     filterset_class = ApprovalFilter
     ordering_fields = ["claimed_on", "status", "evidence_grade", "automaker__name", "updated_at"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]

@@ -18,18 +18,16 @@ from django_filters.views import FilterView
 from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
-from licensing.models import Approval, Automaker, Exporter, Importer, Licence
+from licensing.models import Approval, Licence
 from licensing.selectors import approvals_with_cover, cover_status
-from licensing.views.common import CachedFilterListMixin, PageMixin, label_empty_choices
+from licensing.views.common import FilterPageMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
 
 
-class ApprovalListView(PageMixin, CachedFilterListMixin, FilterView):
+class ApprovalListView(FilterPageMixin, FilterView):
     permission_required = "licensing.view_approval"
-    content_tables = (Approval, Automaker, Exporter, Importer, Licence)
-    filter_tables = (Automaker, Exporter, Importer)
     filterset_class = ApprovalFilter
     queryset = Approval.objects.select_related(*APPROVAL_RELATED)
     template_name = "licensing/approval_list.html"
@@ -42,11 +40,6 @@ class ApprovalListView(PageMixin, CachedFilterListMixin, FilterView):
         filterset.filters["licence"].queryset = Licence.objects.select_related("exporter")
         label_empty_choices(filterset.form)
         return filterset
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["filtered"] = self.filtered()
-        return context
 
 
 class ApprovalDetailView(PageMixin, DetailView):

@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from licensing import selectors
-from licensing.models import EVIDENCE_RANK, Approval, Automaker, Licence
-from licensing.selectors import RANK, AutomakerStatus, CoverStatus
-from licensing.views.common import CachedContentMixin, PageMixin
+from licensing.models import Automaker, Licence
+from licensing.selectors import RANK, CoverStatus
+from licensing.views.common import PageMixin
 
-# Ascending order of each sortable column: best status and strongest evidence first.
-SORT_KEYS: dict[str, Callable[[AutomakerStatus], Any]] = {
-    "name": lambda row: row.automaker.name.casefold(),
-    "country": lambda row: row.automaker.country,
-    "status": lambda row: RANK[row.status],
-    "expiry": lambda row: row.earliest_expiry,
-    "evidence": lambda row: (
-        -EVIDENCE_RANK[row.strongest_evidence] if row.strongest_evidence else None
-    ),
-    "approvals": lambda row: row.approval_count,
-}
 COLUMNS = [
     ("name", "Automaker"),
     ("country", "Country"),
     ("status", "Status"),
-    ("expiry", "Earliest expiry"),
+    ("earliest_expiry", "Earliest expiry"),
     ("evidence", "Strongest evidence"),
     ("approvals", "Approvals"),
 ]
@@ -62,15 +48,6 @@ class Column:
     direction: str  # "ascending", "descending" or "" for the aria-sort attribute
 
 
-def sort_rows(rows: list[AutomakerStatus], sort: str) -> list[AutomakerStatus]:
-    """Sort by a column ("-" first for descending), by name within ties; blanks always last."""
-    key = SORT_KEYS[sort.lstrip("-")]
-    rows = sorted(rows, key=SORT_KEYS["name"])
-    known = [row for row in rows if key(row) is not None]
-    blank = [row for row in rows if key(row) is None]
-    return sorted(known, key=key, reverse=sort.startswith("-")) + blank
-
-
 def columns_for(sort: str) -> list[Column]:
     columns = []
     for key, label in COLUMNS:
@@ -83,46 +60,45 @@ def columns_for(sort: str) -> list[Column]:
     return columns
 
 
-class AutomakerListView(PageMixin, CachedContentMixin, TemplateView):
+class AutomakerListView(PageMixin, ListView):
     permission_required = "licensing.view_automaker"
-    content_tables = (Approval, Automaker, Licence)
     template_name = "licensing/automaker_list.html"
+    context_object_name = "automakers"
+    paginate_by = 50
     section = "automakers"
+
+    def get(self, request, *args, **kwargs):
+        self.sort = request.GET.get("sort", "name")
+        if self.sort.lstrip("-") not in selectors.AUTOMAKER_SORTS:
+            self.sort = "name"
+        self.status = request.GET.get("status", "")
+        if self.status not in CoverStatus.values:
+            self.status = ""
+        self.on = timezone.localdate()
+        self.all_automakers = selectors.automakers_with_status(on=self.on)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        automakers = self.all_automakers
+        if self.status:
+            automakers = automakers.filter(status_rank=RANK[self.status])
+        return selectors.automakers_sorted(automakers, self.sort)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        sort = self.request.GET.get("sort", "name")
-        if sort.lstrip("-") not in SORT_KEYS:
-            sort = "name"
-        status = self.request.GET.get("status", "")
-        if status not in CoverStatus.values:
-            status = ""
-        on = timezone.localdate()
+        counts = selectors.automaker_status_counts(self.all_automakers)
         context.update(
-            on=on,
-            # Called by the template only when the cached content is missing.
-            table=partial(automakers_table, on, status, sort),
-            sort=sort,
-            columns=columns_for(sort),
-            status=status,
+            on=self.on,
+            rows=[selectors.status_row(automaker) for automaker in context["automakers"]],
+            total=sum(counts.values()),
+            status_tabs=[
+                (choice, counts[choice.value], EXPLANATIONS[choice]) for choice in CoverStatus
+            ],
+            sort=self.sort,
+            columns=columns_for(self.sort),
+            status=self.status,
         )
         return context
-
-
-def automakers_table(on, status: str, sort: str) -> dict[str, Any]:
-    """The rows with `status` (all without), sorted, and every status tab's count."""
-    # All rows once, so that each status tab can show its count.
-    rows = selectors.automaker_licence_status(on=on)
-    counts = Counter(row.status for row in rows)
-    if status:
-        rows = [row for row in rows if row.status == status]
-    return {
-        "rows": sort_rows(rows, sort),
-        "total": sum(counts.values()),
-        "status_tabs": [
-            (choice, counts[choice.value], EXPLANATIONS[choice]) for choice in CoverStatus
-        ],
-    }
 
 
 class AutomakerDetailView(PageMixin, DetailView):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -18,9 +17,9 @@ from django_filters.views import FilterView
 from licensing import services
 from licensing.filters import LicenceFilter
 from licensing.forms import LicenceForm, statuses_from
-from licensing.models import Exporter, Licence
+from licensing.models import Licence
 from licensing.selectors import licences_expiring
-from licensing.views.common import CachedFilterListMixin, PageMixin, label_empty_choices
+from licensing.views.common import FilterPageMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 
@@ -38,10 +37,8 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
     ]
 
 
-class LicenceListView(PageMixin, CachedFilterListMixin, FilterView):
+class LicenceListView(FilterPageMixin, FilterView):
     permission_required = "licensing.view_licence"
-    content_tables = (Licence, Exporter)
-    filter_tables = (Exporter,)
     filterset_class = LicenceFilter
     queryset = Licence.objects.select_related("exporter")
     template_name = "licensing/licence_list.html"
@@ -58,10 +55,11 @@ class LicenceListView(PageMixin, CachedFilterListMixin, FilterView):
         on = timezone.localdate()
         context.update(
             on=on,
-            rows=partial(licence_rows, context["object_list"], on),
+            rows=licence_rows(context["object_list"], on),
             warning_days=settings.EXPIRY_WARNING_DAYS,
-            expiring_count=licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on).count,
-            filtered=self.filtered(),
+            expiring_count=licences_expiring(
+                within_days=settings.EXPIRY_WARNING_DAYS, on=on
+            ).count(),
         )
         return context
 

@@ -19,8 +19,7 @@ SUMMARIES = "/api/v1/summaries/"
 SERIES = "/api/v1/series/"
 GACC = "gacc-rare-earths"
 COMTRADE = "comtrade-rare-earths-group"
-# Session (unless cached in Redis), user, the user's access on a first request (two permission
-# reads and the role: config.access), count, page.
+# Session, user, the user's permissions (two reads), count, page.
 SUMMARIES_QUERIES = 7
 
 

@@ -99,6 +99,8 @@ class Worker:
             "REDIS_URL": settings.REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "RAREGATE_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+            # The suite's own cache keys: the worker's progress reports are read by the tests.
+            "RAREGATE_CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         }
         log_path = Path(tempfile.gettempdir()) / f"raregate-test-worker-{os.getpid()}.log"
         self.log = open(log_path, "ab")  # noqa: SIM115

@@ -148,7 +148,7 @@ def test_automakers_page_sorts_by_earliest_expiry_with_unknown_expiries_last(ana
     ApprovalFactory(automaker=AutomakerFactory(name="Later Motors"), licence=later)
     ApprovalFactory(automaker=AutomakerFactory(name="Sooner Motors"), licence=sooner)
 
-    page = html(analyst_client.get("/automakers/", {"sort": "expiry"}))
+    page = html(analyst_client.get("/automakers/", {"sort": "earliest_expiry"}))
 
     names = [re.search(r'data-automaker="([^"]+)"', r).group(1) for r in rows(page)]
     assert names[:2] == ["Sooner Motors", "Later Motors"]
