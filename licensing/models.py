@@ -9,6 +9,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from licensing.validators import validate_evidence_file
@@ -143,6 +144,8 @@ class Automaker(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The automakers list sorts by name regardless of case.
+        indexes = [models.Index(Lower("name"), name="automaker_name_lower")]
         constraints = [
             models.CheckConstraint(
                 name="automaker_country_is_alpha3",
@@ -249,6 +252,11 @@ class Licence(models.Model):
 
     class Meta:
         ordering = ["valid_until", "exporter__name", "id"]
+        indexes = [
+            # The list's order, and the issued licences that end soonest (expiry warnings).
+            models.Index(fields=["valid_until", "id"], name="licence_by_end"),
+            models.Index(fields=["status", "valid_until"], name="licence_status_by_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="licence_valid_until_not_before_valid_from",
@@ -365,7 +373,13 @@ class Approval(models.Model):
     class Meta:
         ordering = ["-claimed_on", "-id"]
         # A page of the newest approvals reads 50 index entries, not every approval sorted.
-        indexes = [models.Index(fields=["-claimed_on", "-id"], name="approval_newest_first")]
+        indexes = [
+            models.Index(fields=["-claimed_on", "-id"], name="approval_newest_first"),
+            # One automaker's claims, newest first: its page, its filter, its status.
+            models.Index(
+                fields=["automaker", "-claimed_on", "-id"], name="approval_automaker_newest"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="approval_has_evidence",

@@ -45,6 +45,10 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-raised_on", "-created_at", "-id"]
+        # The list's order, and the week's alerts counted on every page's badge.
+        indexes = [
+            models.Index(fields=["-raised_on", "-created_at", "-id"], name="alert_newest_first")
+        ]
         constraints = [
             # The subject of each kind is never null, so these make each alert exist once even
             # when two workers raise it at the same moment.
