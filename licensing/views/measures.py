@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -43,6 +44,9 @@ def measure_row(measure: ControlMeasure, on: date, in_force_ids: set[int]) -> Me
     )
 
 
+TIMELINE_PAGE_SIZE = 50
+
+
 class ControlMeasureListView(PageMixin, TemplateView):
     permission_required = "licensing.view_controlmeasure"
     template_name = "licensing/controlmeasure_list.html"
@@ -72,6 +76,9 @@ class ControlMeasureListView(PageMixin, TemplateView):
         if hs_code:
             timeline = timeline.filter(hs_codes=hs_code)
         in_force_ids = {measure.pk for measure in in_force}
+        page = Paginator(timeline.distinct(), TIMELINE_PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
         context.update(
             form=form,
             today=today,
@@ -79,6 +86,7 @@ class ControlMeasureListView(PageMixin, TemplateView):
             element=element,
             hs_code=hs_code,
             in_force=[measure_row(measure, on, in_force_ids) for measure in in_force],
-            timeline=[measure_row(measure, on, in_force_ids) for measure in timeline.distinct()],
+            timeline=[measure_row(measure, on, in_force_ids) for measure in page],
+            page_obj=page,
         )
         return context
