@@ -33,6 +33,8 @@ from bench import routes  # noqa: E402
 from bench.seed import (  # noqa: E402
     accounts,
     bench_environment,
+    caches_clear,
+    caches_described,
     seed,
     seed_arguments,
     services_arguments,
@@ -64,23 +66,6 @@ def clients() -> tuple[dict, dict]:
         token = Token.objects.get_or_create(user=user)[0].key
         api[role] = Client(headers={"authorization": f"Token {token}"})
     return pages, api
-
-
-def caches_clear() -> None:
-    from django.conf import settings
-    from django.core.cache import caches
-
-    for alias in settings.CACHES:
-        caches[alias].clear()
-
-
-def caches_described() -> str:
-    from django.conf import settings
-
-    return "; ".join(
-        f"{alias}: {config['BACKEND'].rsplit('.', 1)[1]} {config.get('LOCATION', '')}".rstrip()
-        for alias, config in settings.CACHES.items()
-    )
 
 
 class Recorder:

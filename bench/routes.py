@@ -61,7 +61,7 @@ ROUTINES = {
     "manager": [
         ("/", 5),
         ("/charts/?series=comtrade-850511&partner=DEU", 1),
-        ("/charts/?series=comtrade-850511&partner=USA", 1),
+        ("/charts/?series=comtrade-850511&partner=JPN", 1),
         ("/charts/?series=gacc-rare-earths", 1),
         ("/automakers/", 2),
         ("/licences/?expiring_within=30", 1),

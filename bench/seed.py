@@ -152,6 +152,24 @@ def static_collect(env: dict) -> None:
     manage(env, "collectstatic", "--noinput", "-v0")
 
 
+def caches_clear() -> None:
+    """Empty every cache the app's settings name (with REDIS_URL: Redis, this run's database)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+def caches_described() -> str:
+    from django.conf import settings
+
+    return "; ".join(
+        f"{alias}: {config['BACKEND'].rsplit('.', 1)[1]} {config.get('LOCATION', '')}".rstrip()
+        for alias, config in settings.CACHES.items()
+    )
+
+
 def writes_delete() -> int:
     """Remove what earlier runs of bench/load.py recorded, so that every run starts alike."""
     from licensing.models import Approval
