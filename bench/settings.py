@@ -1,4 +1,4 @@
-"""Production settings plus a constant-JSON baseline view, for bench/dashboard_load.py only."""
+"""Production settings (HTTP allowed) plus a constant-JSON baseline view, for the benchmarks."""
 
 from config.settings.production import *  # noqa: F403
 
