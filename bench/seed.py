@@ -153,12 +153,17 @@ def static_collect(env: dict) -> None:
 
 
 def caches_clear() -> None:
-    """Empty every cache the app's settings name (with REDIS_URL: Redis, this run's database)."""
+    """Empty every cache the app's settings name: on Redis only the app's own keys (its
+    KEY_PREFIX), since the cache's database may be shared."""
     from django.conf import settings
     from django.core.cache import caches
 
     for alias in settings.CACHES:
-        caches[alias].clear()
+        cache = caches[alias]
+        if hasattr(cache, "delete_pattern"):
+            cache.delete_pattern("*")
+        else:
+            cache.clear()
 
 
 def caches_described() -> str:

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
-from django.db.models import Count, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet, Subquery
 
 from dashboards.models import MonthlySummary
+from exports.models import Series
 from licensing.models import ControlMeasure, Licence
 
 HEADLINE_SERIES = "gacc-rare-earths"
@@ -30,11 +32,19 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def of_series(code: str) -> QuerySet[MonthlySummary]:
+    """The summaries of the series with this code, found by the series' id: filtered through a
+    join on the code, PostgreSQL cannot tell which rows of the summaries' index to read and scans
+    every summary."""
+    series_id = Series.objects.filter(code=code).values("id")[:1]
+    return MonthlySummary.objects.filter(series_id=Subquery(series_id))
+
+
 def summaries(
     *, series: str, partner: str = "", start: date | None = None, end: date | None = None
 ) -> QuerySet[MonthlySummary]:
     """One series' summaries to one partner ("" = all destinations), oldest first."""
-    rows = MonthlySummary.objects.filter(series__code=series, partner=partner)
+    rows = of_series(series).filter(partner=partner)
     if start:
         rows = rows.filter(period_end__gte=start)
     if end:
@@ -64,7 +74,7 @@ def destination_frame(
     *, series: str, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Tonnes by partner and period (partners only, not the all-destinations total)."""
-    rows = MonthlySummary.objects.filter(series__code=series).exclude(partner="")
+    rows = of_series(series).exclude(partner="")
     if start:
         rows = rows.filter(period_end__gte=start)
     if end:
@@ -77,13 +87,32 @@ def destination_frame(
     return frame
 
 
+# PostgreSQL finds the distinct values of an index's column by reading every entry; this reads
+# one entry per partner instead (the next partner after the last one found).
+PARTNERS_SQL = """
+WITH RECURSIVE chosen(id) AS (SELECT id FROM {series} WHERE code = %(code)s),
+found(partner) AS (
+    (SELECT partner FROM {table} WHERE series_id = (SELECT id FROM chosen)
+     ORDER BY partner LIMIT 1)
+    UNION ALL
+    SELECT (SELECT partner FROM {table}
+            WHERE series_id = (SELECT id FROM chosen) AND partner > found.partner
+            ORDER BY partner LIMIT 1)
+    FROM found WHERE found.partner IS NOT NULL
+)
+SELECT partner FROM found WHERE partner IS NOT NULL
+"""
+
+
 def partners_of(series: str) -> list[str]:
-    return list(
-        MonthlySummary.objects.filter(series__code=series)
-        .values_list("partner", flat=True)
-        .distinct()
-        .order_by("partner")
-    )
+    """The partners a series has summaries for, in order ("" for all destinations first)."""
+    if connection.vendor != "postgresql":
+        partners = of_series(series).values_list("partner", flat=True)
+        return list(partners.distinct().order_by("partner"))
+    sql = PARTNERS_SQL.format(table=MonthlySummary._meta.db_table, series=Series._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"code": series})
+        return [partner for (partner,) in cursor.fetchall()]
 
 
 def periods_of(series: str, partner: str = "") -> list[MonthlySummary]:

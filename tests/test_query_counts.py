@@ -33,7 +33,7 @@ LISTS = [
     ("analyst", "/licences/", 11),
     ("analyst", "/approvals/", 12),
     ("analyst", "/alerts/", 9),
-    ("analyst", "/control-measures/", 14),
+    ("analyst", "/control-measures/", 15),
     ("analyst", "/imports/", 9),
     ("analyst", "/api/v1/elements/", 6),
     ("analyst", "/api/v1/hs-codes/", 6),

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter
 
 from dashboards.forms import MonthField
 from dashboards.models import MonthlySummary
+from dashboards.selectors import of_series
 
 ALL_DESTINATIONS = "world"
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -22,7 +23,7 @@ class MonthFilter(django_filters.DateFilter):
 
 class MonthlySummaryFilter(django_filters.FilterSet):
     series = django_filters.CharFilter(
-        field_name="series__code", help_text="A series code, e.g. gacc-rare-earths."
+        method="filter_series", help_text="A series code, e.g. gacc-rare-earths."
     )
     partner = django_filters.CharFilter(
         method="filter_partner",
@@ -35,6 +36,9 @@ class MonthlySummaryFilter(django_filters.FilterSet):
     class Meta:
         model = MonthlySummary
         fields = ["series", "partner", "period_from", "period_to"]
+
+    def filter_series(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset & of_series(value)
 
     def filter_partner(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         code = value.strip().upper()

@@ -39,7 +39,7 @@ class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         description="Each period of each series to each partner (an empty partner is all "
         "destinations) with its month-on-month, year-on-year and year-to-date comparisons, "
         "derived from the current export records and rebuilt after every import. Ordered by "
-        "series, partner and period.",
+        "series (in the order they were registered), partner and period.",
         parameters=MONTH_PARAMETERS,
         responses={200: MonthlySummarySerializer(many=True), **READ_ERRORS},
     ),
@@ -48,7 +48,7 @@ class MonthlySummaryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The derived monthly figures, never the raw records."""
 
     queryset = MonthlySummary.objects.select_related("series").order_by(
-        "series__code", "partner", "period_start"
+        "series_id", "partner", "period_start"
     )
     serializer_class = MonthlySummarySerializer
     filterset_class = MonthlySummaryFilter
