@@ -22,7 +22,7 @@ from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
 from dashboards import charts, selectors
-from dashboards.services import summary_version
+from dashboards.selectors import summary_version
 from exports.models import Series
 
 TIMEOUT = 24 * 3600

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 from django.db.models import Count, QuerySet
 
-from dashboards.models import MonthlySummary
+from dashboards.models import MonthlySummary, SummaryRebuild
 from licensing.models import ControlMeasure, Licence
 
 HEADLINE_SERIES = "gacc-rare-earths"
@@ -28,6 +28,16 @@ SUMMARY_COLUMNS = [
     "record_id",
     "source_url",
 ]
+
+
+def summary_version() -> int:
+    """The newest committed rebuild's id (0 before any): part of every cached figure's key.
+
+    Kept in the database, so it cannot be evicted: a rebuild always moves it on, and figures
+    cached under an older version are simply never read again.
+    """
+    newest = SummaryRebuild.objects.order_by("-id").values_list("id", flat=True).first()
+    return newest or 0
 
 
 def summaries(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from django.core.cache import cache
 from django.db import connection, transaction
 
-from dashboards.models import MonthlySummary
+from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.models import ExportRecord
 
 logger = logging.getLogger(__name__)
@@ -67,22 +66,6 @@ FROM compared
 -- The unique index's order: its pages then fill one after another.
 ORDER BY series_id, partner, s
 """
-SUMMARY_VERSION_KEY = "dashboards:summary-version"
-
-
-def summary_version() -> int:
-    """Part of every cached figure's key: a rebuild moves it on, so old figures are not used."""
-    return cache.get_or_set(SUMMARY_VERSION_KEY, 1, timeout=None)
-
-
-def summaries_changed() -> None:
-    """The summaries changed: what was cached from them is stale."""
-    try:
-        cache.incr(SUMMARY_VERSION_KEY)
-    except ValueError:
-        cache.set(SUMMARY_VERSION_KEY, 2, timeout=None)
-    except Exception:  # noqa: BLE001 - the rebuild is committed; only the cache lags
-        logger.warning("Could not move the summary cache version on", exc_info=True)
 
 
 @transaction.atomic
@@ -105,6 +88,7 @@ def monthly_summaries_rebuild() -> int:
         cursor.execute(f"DELETE FROM {MonthlySummary._meta.db_table}")
         cursor.execute(sql)
     count = MonthlySummary.objects.count()
-    transaction.on_commit(summaries_changed)
+    # The new version commits with the summaries: no reader sees one without the other.
+    SummaryRebuild.objects.create(kind=SummaryRebuild.Kind.FULL, summaries=count)
     logger.info("Rebuilt %s monthly summaries", count)
     return count

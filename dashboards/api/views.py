@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from dashboards.api.filters import MONTH_PARAMETERS, MonthlySummaryFilter
 from dashboards.api.serializers import MonthlySummarySerializer, SeriesSerializer
 from dashboards.models import MonthlySummary
-from dashboards.services import summary_version
+from dashboards.selectors import summary_version
 from exports.models import Series
 
 READ_ERRORS = {

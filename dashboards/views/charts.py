@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from dashboards import figures, selectors
 from dashboards.forms import ChartsForm, charts_form, month_value
 from dashboards.models import MonthlySummary
-from dashboards.services import summary_version
+from dashboards.selectors import summary_version
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
 from dashboards.views.presentation import (
     NA,

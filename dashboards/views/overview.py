@@ -19,7 +19,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from dashboards import figures, selectors
-from dashboards.services import summary_version
+from dashboards.selectors import summary_version
 from dashboards.views.presentation import Chart, card_view, months_before, period_name
 from licensing.cache import licensing_version
 from licensing.selectors import CoverStatus, automaker_licence_status, licences_expiring

@@ -46,8 +46,9 @@ CARD = re.compile(
 # incomplete year to date lacks), licences expiring, automakers and their approvals.
 OVERVIEW_QUERIES = 12
 # + building the figures: the series' name, its summaries, measures, licence expiries, and the
-# year to date's summaries.
-OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 5
+# year to date's summaries; and the summary version (in the database) that keys each of the
+# three cached parts.
+OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 5 + 3
 # session, user, two for permissions, role, the alert badge; series, partners, the plotted
 # summaries.
 CHARTS_QUERIES = 9
@@ -592,7 +593,7 @@ def test_a_licensing_write_refreshes_the_overviews_panels_without_recomputing_it
 def test_a_cached_overview_loads_neither_its_figures_nor_its_panels(gacc, analyst_client):
     from django.core.cache import cache
 
-    from dashboards.services import summary_version
+    from dashboards.selectors import summary_version
     from licensing.cache import licensing_version
 
     first = html(analyst_client.get("/"))
