@@ -82,6 +82,11 @@ ORDER BY series_id, partner, s
 SCOPES_PER_STATEMENT = 25
 # The summaries' own lock: one rebuild at a time; a second one waits, then reads newer records.
 REBUILD_LOCK = 7_310_002
+# An import that reaches more than this share of the summaries (a first load, a re-import of the
+# whole history) is rebuilt in one full pass, which is then faster. Counted only beyond
+# REACH_COUNTED_ABOVE months in reach, so that a month's import pays no count.
+FULL_REBUILD_SHARE = 0.5
+REACH_COUNTED_ABOVE = 50_000
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,12 @@ class Scope:
     def rebuilt_before(self) -> date:
         # MoM reaches the month after, YoY the year after, YTD and its YoY that year's December.
         return date(self.last.year + 2, 1, 1)
+
+    @property
+    def months(self) -> int:
+        """Months rebuilt: at most one summary each."""
+        before, first = self.rebuilt_before, self.first
+        return (before.year - first.year) * 12 + before.month - first.month
 
 
 def _summary_sql(*, scopes: int = 0) -> str:
@@ -178,6 +189,10 @@ def monthly_summaries_update(*, batch_id: int, changed: list[dict] | None = None
     scopes = sorted({Scope.of(entry) for entry in changed}, key=lambda s: (s.series_id, s.partner))
     if not scopes:
         return 0  # nothing changed: the summaries, and what was derived from them, still hold
+    reach = sum(scope.months for scope in scopes)
+    if reach > REACH_COUNTED_ABOVE and reach > FULL_REBUILD_SHARE * MonthlySummary.objects.count():
+        logger.info("Import %s reaches most summaries: rebuilding them all", batch_id)
+        return monthly_summaries_rebuild()
     table = MonthlySummary._meta.db_table
     written = 0
     with connection.cursor() as cursor:

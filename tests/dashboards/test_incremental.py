@@ -292,3 +292,24 @@ def test_an_import_whose_rebuild_cannot_be_queued_still_succeeds(
     assert batch.status == ImportBatch.Status.SUCCEEDED
     assert stored() == before  # left to the periodic full rebuild
     assert "the periodic rebuild will do it" in caplog.text
+
+
+def test_an_import_that_reaches_most_summaries_rebuilds_them_all_in_one_pass(
+    django_capture_on_commit_callbacks,
+):
+    with mock.patch.object(services, "REACH_COUNTED_ABOVE", 0):
+        batch = imported(django_capture_on_commit_callbacks, MAGNETS, magnet_rows("DEU"), "DEU")
+
+    rebuild = SummaryRebuild.objects.get()
+    assert (rebuild.kind, rebuild.summaries) == ("full", batch.rows_stored)
+    assert MonthlySummary.objects.count() == 59
+
+
+def test_an_import_that_reaches_few_summaries_rebuilds_only_those_even_when_counted(
+    summarised, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(services, "REACH_COUNTED_ABOVE", 0):
+        imported(django_capture_on_commit_callbacks, MAGNETS, [("2024-06", 3.0)], "DEU")
+
+    rebuild = SummaryRebuild.objects.get(pk=summary_version())
+    assert (rebuild.kind, rebuild.summaries) == ("incremental", 19)
