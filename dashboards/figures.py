@@ -22,7 +22,6 @@ from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
 from dashboards import charts, selectors
-from dashboards.services import summary_version
 from exports.models import Series
 
 TIMEOUT = 24 * 3600
@@ -36,14 +35,16 @@ DESTINATIONS = "figure-destinations"
 DESTINATION_MAP = "figure-destination-map"
 
 
-def figure_key(kind: str, **choice: object) -> str:
-    """The cache key of one figure for one (validated) choice, in the current summary version."""
+def figure_key(kind: str, version: int, **choice: object) -> str:
+    """The cache key of one figure for one (validated) choice in a summary version."""
     digest = hashlib.blake2b(repr(sorted(choice.items())).encode(), digest_size=16).hexdigest()
-    return ":".join([KEY_PREFIX, f"v{summary_version()}", kind, digest])
+    return ":".join([KEY_PREFIX, f"v{version}", kind, digest])
 
 
-def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) -> SafeString:
-    key = figure_key(kind, **choice)
+def _cached(
+    kind: str, build: Callable[[], go.Figure | None], version: int, **choice: object
+) -> SafeString:
+    key = figure_key(kind, version, **choice)
     script = cache.get(key)
     if script is None:
         figure = build()
@@ -55,13 +56,8 @@ def _cached(kind: str, build: Callable[[], go.Figure | None], **choice: object) 
 
 
 def partners(series: str) -> list[tuple[str, str]]:
-    """The partners a series (a known code) has figures for, no "" total, with their names."""
-    key = figure_key("partners", series=series)
-    return cache.get_or_set(
-        key,
-        lambda: [(code, partner_name(code)) for code in selectors.partners_of(series) if code],
-        TIMEOUT,
-    )
+    """The partners a series has figures for, no "" total, with their names."""
+    return [(code, partner_name(code)) for code in selectors.partners_of(series) if code]
 
 
 def month_end(day: date) -> date:
@@ -86,7 +82,12 @@ def partner_name(partner: str) -> str:
 
 
 def monthly(
-    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+    *,
+    version: int,
+    series: str,
+    partner: str = "",
+    start: date | None = None,
+    end: date | None = None,
 ) -> SafeString:
     """Tonnes per period as bars, with the policy events of the same months."""
     events = selectors.policy_events()
@@ -103,11 +104,11 @@ def monthly(
 
     digest = hashlib.blake2b(events.to_csv(index=False).encode(), digest_size=16).hexdigest()
     return _cached(
-        MONTHLY, build, series=series, partner=partner, start=start, end=end, events=digest
+        MONTHLY, build, version, series=series, partner=partner, start=start, end=end, events=digest
     )
 
 
-def year_to_date(*, series: str, partner: str = "", year: int) -> SafeString:
+def year_to_date(*, version: int, series: str, partner: str = "", year: int) -> SafeString:
     """The year to date of `year` against the year before."""
 
     def build() -> go.Figure | None:
@@ -118,21 +119,23 @@ def year_to_date(*, series: str, partner: str = "", year: int) -> SafeString:
             return None
         return charts.year_to_date_lines(frame, year=year)
 
-    return _cached(YEAR_TO_DATE, build, series=series, partner=partner, year=year)
+    return _cached(YEAR_TO_DATE, build, version, series=series, partner=partner, year=year)
 
 
-def destinations(*, series: str, start: date | None = None, end: date | None = None) -> SafeString:
+def destinations(
+    *, version: int, series: str, start: date | None = None, end: date | None = None
+) -> SafeString:
     """Stacked monthly tonnes of the leading partners."""
 
     def build() -> go.Figure | None:
         frame = selectors.destination_frame(series=series, start=start, end=end)
         return None if frame.empty else charts.destination_bars(frame)
 
-    return _cached(DESTINATIONS, build, series=series, start=start, end=end)
+    return _cached(DESTINATIONS, build, version, series=series, start=start, end=end)
 
 
 def destination_map(
-    *, series: str, start: date | None = None, end: date | None = None
+    *, version: int, series: str, start: date | None = None, end: date | None = None
 ) -> SafeString:
     """Tonnes by partner in the latest period of the range, on a world map."""
 
@@ -140,4 +143,4 @@ def destination_map(
         frame = selectors.destination_frame(series=series, start=start, end=end)
         return None if frame.empty else charts.destination_map(frame)
 
-    return _cached(DESTINATION_MAP, build, series=series, start=start, end=end)
+    return _cached(DESTINATION_MAP, build, version, series=series, start=start, end=end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from exports.models import ExportRecord, ImportBatch, Series, period_label
 
@@ -71,3 +72,27 @@ class MonthlySummary(models.Model):
     @property
     def is_span(self) -> bool:
         return self.period_start != self.period_end
+
+
+class SummaryRebuild(models.Model):
+    """One committed rebuild of the summaries, full or for what an import changed.
+
+    Inserted in the rebuild's own transaction, which holds the rebuild lock: ids grow in the order
+    rebuilds commit, so the newest id is the version of the summaries a reader sees.
+    """
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full"
+        INCREMENTAL = "incremental", "After an import"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # What was rebuilt: for an import, its batch and the (series, partner) pairs and periods.
+    scope = models.JSONField(default=dict, blank=True)
+    summaries = models.PositiveIntegerField(help_text="Summaries written.")
+    finished_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Summary rebuild {self.pk} ({self.kind}, {self.summaries} summaries)"

@@ -10,7 +10,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Count, QuerySet, Subquery
 
-from dashboards.models import MonthlySummary
+from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.models import Series
 from licensing.models import ControlMeasure, Licence
 
@@ -38,6 +38,16 @@ def of_series(code: str) -> QuerySet[MonthlySummary]:
     every summary."""
     series_id = Series.objects.filter(code=code).values("id")[:1]
     return MonthlySummary.objects.filter(series_id=Subquery(series_id))
+
+
+def summary_version() -> int:
+    """The newest committed rebuild's id (0 before any): part of every cached figure's key.
+
+    Kept in the database, so it cannot be evicted: a rebuild always moves it on, and figures
+    cached under an older version are simply never read again.
+    """
+    newest = SummaryRebuild.objects.order_by("-id").values_list("id", flat=True).first()
+    return newest or 0
 
 
 def summaries(

@@ -121,15 +121,11 @@ class ImportBatch(models.Model):
 class ExportRecord(models.Model):
     """One figure: a series' exports in a month (or a January–February span) to a partner."""
 
-    # The hot table: a million rows go in by COPY. Its references are checked once per batch by
-    # the import service instead of row by row at commit (which cost more than the COPY itself),
-    # and their lookups are served by the composite indexes below.
+    # The hot table: a million rows go in by COPY, so the references are checked by the
+    # database (deferred to commit, as Django declares them) and their lookups are served by the
+    # composite indexes below rather than by one index per foreign key.
     series = models.ForeignKey(
-        Series,
-        on_delete=models.PROTECT,
-        related_name="records",
-        db_constraint=False,
-        db_index=False,
+        Series, on_delete=models.PROTECT, related_name="records", db_index=False
     )
     # First days of the first and last month; equal for a month.
     period_start = models.DateField()
@@ -142,11 +138,7 @@ class ExportRecord(models.Model):
     value_unit = models.CharField(max_length=10, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     batch = models.ForeignKey(
-        ImportBatch,
-        on_delete=models.PROTECT,
-        related_name="records",
-        db_constraint=False,
-        db_index=False,
+        ImportBatch, on_delete=models.PROTECT, related_name="records", db_index=False
     )
     source_line = models.PositiveIntegerField(null=True, blank=True)
     is_current = models.BooleanField(default=True)
@@ -156,7 +148,6 @@ class ExportRecord(models.Model):
         null=True,
         blank=True,
         related_name="superseded_records",
-        db_constraint=False,
     )
 
     class Meta:

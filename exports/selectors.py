@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 
 from exports.models import ExportRecord
 
@@ -23,3 +23,25 @@ def figure_history(
         .select_related("batch", "superseded_by_batch", "series")
         .order_by("batch__created_at", "batch_id")
     )
+
+
+def import_batch_changes(*, batch_id: int) -> list[dict]:
+    """What a batch changed, read from the records it stored or superseded.
+
+    The same list as import_committed's `changed`, for a listener that was told only the id.
+    """
+    rows = (
+        ExportRecord.objects.filter(Q(batch_id=batch_id) | Q(superseded_by_batch_id=batch_id))
+        .values("series_id", "partner")
+        .annotate(first=Min("period_start"), last=Max("period_end"))
+        .order_by("series_id", "partner")
+    )
+    return [
+        {
+            "series_id": row["series_id"],
+            "partner": row["partner"],
+            "first": row["first"].isoformat(),
+            "last": row["last"].isoformat(),
+        }
+        for row in rows
+    ]

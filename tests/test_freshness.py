@@ -134,4 +134,4 @@ def test_unknown_query_parameters_leave_the_cache_no_larger(gacc, request, role,
     for number in range(1000):
         assert client.get(url, {f"x{number}": number}).status_code == 200
 
-    assert cache_size() == size
+    assert cache_size() <= size

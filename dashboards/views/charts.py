@@ -183,7 +183,12 @@ class ChartsView(PageMixin, TemplateView):
 
     def _drawn(self, choice: Choice) -> dict:
         rows = plotted(choice)
-        area = {"series": choice.series, "start": choice.start, "end": choice.end}
+        area = {
+            "version": selectors.summary_version(),
+            "series": choice.series,
+            "start": choice.start,
+            "end": choice.end,
+        }
         name = "_".join([choice.series, choice.partner or "all"])
         year = rows[-1].period_end.year if rows else None
         charts = [
@@ -199,6 +204,7 @@ class ChartsView(PageMixin, TemplateView):
                     figures.YEAR_TO_DATE,
                     partial(
                         figures.year_to_date,
+                        version=area["version"],
                         series=choice.series,
                         partner=choice.partner,
                         year=year,

@@ -88,13 +88,14 @@ class OverviewView(PageMixin, TemplateView):
         if not periods:
             return {"charts": []}
         latest = periods[0]
+        version = selectors.summary_version()
         start = months_before(latest.period_start, MONTHS_SHOWN - 1)
         year = latest.period_end.year
         return {
             "charts": [
                 Chart(
                     figures.MONTHLY,
-                    partial(figures.monthly, series=series, start=start),
+                    partial(figures.monthly, version=version, series=series, start=start),
                     filename=f"raregate-{series}-monthly",
                     caption=f"Tonnes per period since {period_name(start, start)}, with the "
                     "control measures, suspensions, general licences and licence expiries of "
@@ -102,7 +103,7 @@ class OverviewView(PageMixin, TemplateView):
                 ),
                 Chart(
                     figures.YEAR_TO_DATE,
-                    partial(figures.year_to_date, series=series, year=year),
+                    partial(figures.year_to_date, version=version, series=series, year=year),
                     filename=f"raregate-{series}-year-to-date-{year}",
                     caption=f"Cumulative tonnes of {year} against {year - 1}, for the months "
                     "whose year to date is complete.",

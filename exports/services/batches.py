@@ -29,6 +29,7 @@ from exports.parsers import parse_file
 from exports.parsers.base import ParseFailure, ParseResult
 from exports.services import checks
 from exports.services.writing import records_write
+from exports.signals import import_committed
 
 logger = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -101,13 +102,17 @@ def import_batch_register(
     return batch, True
 
 
-def _refresh_summaries() -> None:
-    from dashboards.tasks import monthly_summaries_refresh
-
-    try:
-        monthly_summaries_refresh.delay()
-    except Exception:  # noqa: BLE001 - the beat schedule rebuilds them later anyway
-        logger.warning("Could not enqueue the summary rebuild; the periodic one will do it")
+def _announce(batch: ImportBatch, changed: list[dict]) -> None:
+    """Tell whoever listens that the batch is committed; their failures are theirs, not ours."""
+    responses = import_committed.send_robust(sender=ImportBatch, batch_id=batch.pk, changed=changed)
+    for receiver, response in responses:
+        if isinstance(response, Exception):
+            logger.error(
+                "A listener to import %s failed: %r",
+                batch.pk,
+                receiver,
+                exc_info=(type(response), response, response.__traceback__),
+            )
 
 
 def _transition(batch: ImportBatch, to: str, **fields: Any) -> None:
@@ -256,7 +261,7 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
             finished_at=timezone.now(),
         )
         transaction.on_commit(lambda: _report(batch, "succeeded"))
-        transaction.on_commit(_refresh_summaries)
+        transaction.on_commit(lambda: _announce(batch, counts.changed))
     on_stage("done")
     return batch
 

@@ -9,7 +9,7 @@ through the ORM.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,22 @@ class WriteCounts:
     stored: int = 0
     superseding: int = 0
     unchanged: int = 0
+    # What the batch changed (see exports.signals.import_committed): a superseded figure has the
+    # key of the row that replaced it, so the stored rows alone say which figures changed.
+    changed: list[dict] = field(default_factory=list)
+
+
+def changed_of(frame: pd.DataFrame) -> list[dict]:
+    """Per (series, partner) of stored rows, the first period start and the last period end."""
+    grouped = frame.groupby(["series_id", "partner"], sort=True).agg(
+        first=("period_start", "min"), last=("period_end", "max")
+    )
+    return [
+        {"series_id": int(series_id), "partner": partner, "first": first, "last": last}
+        for (series_id, partner), first, last in zip(
+            grouped.index, grouped["first"], grouped["last"], strict=True
+        )
+    ]
 
 
 def table_frame(rows: pd.DataFrame, *, batch: ImportBatch) -> pd.DataFrame:
@@ -139,7 +155,7 @@ def _write_postgresql(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
         if not _has_current_overlap(cursor, frame):
             _copy(cursor, table, frame)
-            return WriteCounts(stored=len(frame))
+            return WriteCounts(stored=len(frame), changed=changed_of(frame))
 
         columns = ", ".join(COLUMNS)
         # Inside an outer transaction an earlier import's staging table may still be there.
@@ -165,7 +181,20 @@ def _write_postgresql(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts
         superseding = cursor.rowcount
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM import_staging")
         stored = cursor.rowcount
-    return WriteCounts(stored=stored, superseding=superseding, unchanged=unchanged)
+        cursor.execute(
+            "SELECT series_id, partner, min(period_start), max(period_end) FROM import_staging "
+            "GROUP BY series_id, partner ORDER BY series_id, partner"
+        )
+        changed = [
+            {
+                "series_id": series_id,
+                "partner": partner,
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+            }
+            for series_id, partner, first, last in cursor.fetchall()
+        ]
+    return WriteCounts(stored=stored, superseding=superseding, unchanged=unchanged, changed=changed)
 
 
 # Other databases (the embedded SQLite default) --------------------------------------------
@@ -184,7 +213,8 @@ def _write_portable(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts:
     counts = WriteCounts()
     superseded: list[ExportRecord] = []
     new: list[ExportRecord] = []
-    for row in frame.itertuples(index=False):
+    positions: list[int] = []  # of the stored rows in the frame
+    for position, row in enumerate(frame.itertuples(index=False)):
         old = current.get((row.series_id, row.period_start, row.period_end, row.partner))
         value = None if np.isnan(row.value) else round(float(row.value), 3)
         if old is not None:
@@ -197,6 +227,7 @@ def _write_portable(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts:
             old.is_current = False
             old.superseded_by_batch = batch
             superseded.append(old)
+        positions.append(position)
         new.append(
             ExportRecord(
                 series_id=row.series_id,
@@ -215,4 +246,5 @@ def _write_portable(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts:
     ExportRecord.objects.bulk_create(new, batch_size=1000)
     counts.superseding = len(superseded)
     counts.stored = len(new)
+    counts.changed = changed_of(frame.iloc[positions])
     return counts

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 
-from dashboards.models import MonthlySummary
-from dashboards.selectors import headline_card, periods_of
-from dashboards.services import monthly_summaries_rebuild, summary_version
+from dashboards.models import MonthlySummary, SummaryRebuild
+from dashboards.selectors import headline_card, periods_of, summary_version
+from dashboards.services import monthly_summaries_rebuild
 from dashboards.views.presentation import card_view
 from exports.models import ImportBatch
 from exports.services import import_batch_process, import_batch_register
@@ -153,19 +154,45 @@ def test_a_january_february_span_has_yoy_only_against_the_span_a_year_earlier(ga
     assert round(span.yoy_pct, 1) == -3.0
 
 
-def test_a_rebuild_replaces_the_old_rows_and_moves_the_summary_version_on(
-    gacc, django_capture_on_commit_callbacks
-):
+def test_a_rebuild_replaces_the_old_rows_and_moves_the_summary_version_on(gacc):
     before = MonthlySummary.objects.count()
     old_ids = set(MonthlySummary.objects.values_list("pk", flat=True))
     version = summary_version()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        monthly_summaries_rebuild()
+    monthly_summaries_rebuild()
 
     assert MonthlySummary.objects.count() == before == 31
     assert not old_ids & set(MonthlySummary.objects.values_list("pk", flat=True))
-    assert summary_version() == version + 1
+    newest = SummaryRebuild.objects.get(pk=summary_version())
+    assert summary_version() > version > 0
+    assert (newest.kind, newest.summaries) == (SummaryRebuild.Kind.FULL, 31)
+
+
+def test_the_summary_version_is_0_before_any_rebuild_and_survives_a_cleared_cache():
+    from django.core.cache import cache
+
+    assert summary_version() == 0
+    monthly_summaries_rebuild()
+    version = summary_version()
+
+    cache.clear()
+
+    assert summary_version() == version > 0
+
+
+def test_a_rebuild_that_fails_leaves_the_summary_version_where_it_was(gacc):
+    version = summary_version()
+    rows = MonthlySummary.objects.count()
+
+    with (
+        pytest.raises(RuntimeError),
+        mock.patch.object(MonthlySummary.objects, "count", side_effect=RuntimeError("cut")),
+    ):
+        monthly_summaries_rebuild()
+
+    assert summary_version() == version
+    assert SummaryRebuild.objects.count() == 1
+    assert MonthlySummary.objects.count() == rows
 
 
 def test_a_rebuild_after_a_revision_shows_the_revised_figure_once(gacc):

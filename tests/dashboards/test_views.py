@@ -41,15 +41,16 @@ CARD = re.compile(
 # What the pages may cost, whatever the number of summaries (see the tests at 10 and 200):
 # session, user, two for permissions, role, the alert badge; periods, card (+ the months an
 # incomplete year to date lacks), licences expiring (count and the soonest), automakers by status,
-# and the policy events the monthly chart marks (measures, licence expiries), read every time.
-OVERVIEW_QUERIES = 13
+# the summary version that keys the cached figures, and the policy events the monthly chart marks
+# (measures, licence expiries), read every time.
+OVERVIEW_QUERIES = 14
 # + building the figures: the series' name, its summaries, and the year to date's summaries.
 OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 3
-# session, user, two for permissions, role, the alert badge; series, latest period, the plotted
-# summaries; the policy events (measures, licence expiries).
-CHARTS_QUERIES = 11
-# + the partners of the series, cached with the figures.
-CHARTS_QUERIES_BUILDING = CHARTS_QUERIES + 1
+# session, user, two for permissions, role, the alert badge; series, the series' partners, latest
+# period, the plotted summaries; the summary version; the policy events (measures, expiries).
+CHARTS_QUERIES = 13
+# Building the figures reads nothing more: the plotted summaries are read for the table anyway.
+CHARTS_QUERIES_BUILDING = CHARTS_QUERIES
 
 
 @pytest.fixture
