@@ -6,6 +6,7 @@ from django.test import Client
 
 from config.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
 from tests.factories import UserFactory
+from tests.servers import private_postgres, private_redis, web_app  # noqa: F401
 
 
 def user_with_role(username: str, role: str):
