@@ -1,4 +1,4 @@
-"""Production settings for the app processes that tests start (tests/servers.py): plain HTTP on
+"""Production settings for the app processes that tests start (tests/apps.py): plain HTTP on
 127.0.0.1, and static files found in the apps and static/ so that no collectstatic is needed."""
 
 from __future__ import annotations

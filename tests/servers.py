@@ -1,4 +1,4 @@
-"""Throwaway servers for the tests that stop, hang or restart one, and the app in front of them.
+"""Throwaway servers for the tests that stop, hang or restart one (the app: tests/apps.py).
 
 Each PostgreSQL cluster and redis-server here runs from a temporary folder of its own on a free
 port; a test stops, pauses or restarts only these, never the shared servers that DATABASE_URL and
@@ -14,20 +14,17 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 import redis
-import requests
 
-ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60  # seconds for a server to start or stop on a busy machine
 
 
@@ -75,7 +72,8 @@ def postgres_identity(**connect: object) -> tuple[str | None, str]:
 
 def redis_identity(url: str) -> tuple[int, str]:
     """The redis-server's process id and run_id (new at every start)."""
-    info = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5).info("server")
+    with redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5) as client:
+        info = client.info("server")
     return info["process_id"], info["run_id"]
 
 
@@ -267,96 +265,6 @@ class PrivatePostgres:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-# --- the app under test, as production runs it --------------------------------------------------
-
-
-def suite_database_url() -> str:
-    """The URL of the test database this process uses, for the processes it starts."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    login = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def app_environment(*, database_url: str, redis_url: str, media_root: Path) -> dict[str, str]:
-    """The environment of a web app, command or worker process on the given servers."""
-    from django.conf import settings
-
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.app_settings",
-        # The suite's own key: sessions that the tests make are valid in the app too.
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "DJANGO_MEDIA_ROOT": str(media_root),
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def manage(env: dict[str, str], *arguments: str) -> str:
-    """Run `manage.py` with `env`; its standard output."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stderr}")
-    return result.stdout
-
-
-class WebApp:
-    """gunicorn serving RareGate on a free port, as production does."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        self.log = log
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        with open(log, "ab") as out:
-            self.process = subprocess.Popen(
-                [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-                 "--workers", "1", "--timeout", "60"],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + TIMEOUT
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"gunicorn did not start:\n{log_tail(log)}")
-            time.sleep(0.2)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def _answers(self) -> bool:
-        try:
-            requests.get(self.url("/healthz"), timeout=5)
-        except requests.RequestException:
-            return False
-        return True
-
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        if self.running():
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=30)
-
-
 # --- fixtures (imported by tests/conftest.py) ---------------------------------------------------
 
 
@@ -393,19 +301,3 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-def web_app(tmp_path) -> Iterator[Callable[[dict[str, str]], WebApp]]:
-    """Start gunicorn with an environment (app_environment); stopped after the test."""
-    apps: list[WebApp] = []
-
-    def start(env: dict[str, str]) -> WebApp:
-        apps.append(WebApp(env, tmp_path / f"gunicorn-{len(apps)}.log"))
-        return apps[-1]
-
-    try:
-        yield start
-    finally:
-        for app in apps:
-            app.stop()

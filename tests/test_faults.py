@@ -2,9 +2,9 @@
 
 Every server stopped here is one the test started for itself (tests/servers.py): a private
 redis-server or PostgreSQL cluster on a free port, in front of the app run as production runs it
-(gunicorn, a Celery worker, manage.py). The shared servers that DATABASE_URL and REDIS_URL name
-are never stopped; the suite checks that they are still the same servers at its end
-(tests/conftest.py).
+(tests/apps.py: gunicorn, manage.py; a Celery worker). The shared servers that DATABASE_URL and
+REDIS_URL name are never stopped; the suite checks that they are still the same servers at its
+end (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
 from exports.models import ExportRecord, ImportBatch
 from exports.services import import_batch_process, import_batch_register
+from tests.apps import app_environment, manage, suite_database_url
 from tests.conftest import client_for
 from tests.exports import test_worker as worker_tests
 from tests.exports.test_worker import batch_status, rows_csv, services_or_skip, wait_for
-from tests.servers import app_environment, manage, suite_database_url
 
 # A real Celery worker on the test database (the fixture of tests/exports/test_worker.py).
 real_worker = worker_tests.real_worker

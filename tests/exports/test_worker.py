@@ -23,7 +23,7 @@ from config.celery import app as celery_app
 from exports.models import ExportRecord, ImportBatch
 from exports.series import series_sync
 from exports.services import import_batch_progress, import_batch_register
-from tests.servers import suite_database_url
+from tests.apps import suite_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,6 +104,8 @@ class Worker:
             # The suite's own cache keys: the worker's progress reports are read by the tests.
             "RAREGATE_CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         }
+        if redis_url:  # a private Redis holds the cache too
+            env.pop("RAREGATE_CACHE_URL", None)
         log_path = Path(tempfile.gettempdir()) / f"raregate-test-worker-{os.getpid()}.log"
         self.log = open(log_path, "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
