@@ -5,7 +5,9 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from config.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
+from tests.apps import web_app  # noqa: F401
 from tests.factories import UserFactory
+from tests.servers import private_postgres, private_redis, shared_servers  # noqa: F401
 
 
 def user_with_role(username: str, role: str):
@@ -74,10 +76,11 @@ def empty_cache() -> None:
     """Delete what the cache holds: on Redis only this suite's keys (its KEY_PREFIX), never the
     whole shared database."""
     from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
 
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
-    else:
+    elif not isinstance(cache, RedisCache):  # its clear() is FLUSHDB
         cache.clear()
 
 
@@ -100,3 +103,19 @@ def _migration_data(request):
 
     roles_sync()
     series_sync()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_servers_left_running():
+    """The shared PostgreSQL and Redis end the run as the same servers that began it: no test
+    stopped, restarted or replaced them (the postmaster's PID and start time, Redis's run_id)."""
+    before = {name: who for name, who in shared_servers().items() if not isinstance(who, str)}
+    yield
+    after = shared_servers()
+    changed = [
+        f"{name}: {who} at the start, {after.get(name)} at the end"
+        for name, who in before.items()
+        if after.get(name) != who
+    ]
+    if changed:
+        pytest.fail("A test stopped or restarted a shared server:\n" + "\n".join(changed))

@@ -1,16 +1,12 @@
 """A Redis that is down or hung costs the cache a short timeout and a miss, never a page.
 
-The hung Redis is a private redis-server of this test's own, on a free port, stopped with
-SIGSTOP (it accepts connections and never answers) and killed at the end; the shared Redis is
-never touched.
+The hung Redis is a private redis-server of this test's own (tests/servers.py), on a free port,
+stopped with SIGSTOP (it accepts connections and never answers) and killed at the end; the shared
+Redis is never touched.
 """
 
 from __future__ import annotations
 
-import shutil
-import signal
-import socket
-import subprocess
 import time
 
 import pytest
@@ -20,8 +16,8 @@ from django.test import override_settings
 
 from tests.conftest import client_for
 from tests.dashboards.test_views import gacc  # noqa: F401 - a fixture
-from tests.exports.test_worker import wait_for
 from tests.factories import ApprovalFactory, LicenceFactory
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +35,6 @@ URLS = [
     ("manager", "/api/v1/summaries/"),
 ]
 ANSWER_WITHIN_SECONDS = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def redis_cache(port: int) -> dict:
@@ -66,24 +56,10 @@ def redis_cache(port: int) -> dict:
 
 
 @pytest.fixture
-def hung_redis(tmp_path):
-    """The port of a private redis-server that accepts connections but never answers."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("needs redis-server")
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        ping = ["redis-cli", "-p", str(port), "ping"]
-        wait_for(lambda: subprocess.run(ping, capture_output=True).stdout.strip() == b"PONG", 10)
-        server.send_signal(signal.SIGSTOP)
-        yield port, server
-    finally:
-        server.kill()
-        server.wait(timeout=10)
+def hung_redis(private_redis):
+    """A private redis-server that accepts connections but never answers (SIGSTOP)."""
+    private_redis.pause()
+    return private_redis
 
 
 @pytest.fixture
@@ -118,8 +94,7 @@ def test_every_page_and_list_answers_while_redis_hangs(
     url,
 ):
     client = client_for(request.getfixturevalue(role))
-    port, _ = hung_redis
-    with override_settings(CACHES=redis_cache(port)):
+    with override_settings(CACHES=redis_cache(hung_redis.port)):
         status, seconds = timed_get(client, url)
 
     assert status == 200
@@ -135,13 +110,12 @@ def timed_read() -> tuple[object, float]:
 def test_a_hung_redis_costs_one_timeout_then_is_left_alone_until_it_is_tried_again(
     hung_redis, monkeypatch
 ):
-    port, server = hung_redis
     monkeypatch.setattr("core.cache.RETRY_SECONDS", 2.0)
-    with override_settings(CACHES=redis_cache(port)):
+    with override_settings(CACHES=redis_cache(hung_redis.port)):
         first, waited = timed_read()
         second, waited_again = timed_read()
         cache.set("key", "value")  # dropped: not even tried
-        server.send_signal(signal.SIGCONT)
+        hung_redis.resume()
         still, _ = timed_read()
         time.sleep(2.1)
         cache.set("key", "value")

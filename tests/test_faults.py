@@ -1,28 +1,30 @@
-"""Faults on the real services: Redis and PostgreSQL stopped and started, a worker killed.
+"""Faults on real services: Redis and PostgreSQL stopped and started again, a worker killed.
 
-These tests stop and start the local PostgreSQL cluster and Redis server (pg_ctlcluster,
-redis-server), so they need DATABASE_URL and REDIS_URL pointing at local services this process
-may control. Outside CI they are skipped when either is missing; in CI a missing one fails.
+Every server stopped here is one the test started for itself (tests/servers.py): a private
+redis-server or PostgreSQL cluster on a free port, in front of the app run as production runs it
+(tests/apps.py: gunicorn, manage.py; a Celery worker). The shared servers that DATABASE_URL and
+REDIS_URL name are never stopped; the suite checks that they are still the same servers at its
+end (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import subprocess
-import time
+import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin
 
 import pytest
 import requests
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, connections
-from rest_framework.authtoken.models import Token
 
+from config.celery import app as celery_app
 from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
-from exports.models import ImportBatch
-from exports.services import import_batch_process, import_batch_register, import_batches_requeue
+from exports.models import ExportRecord, ImportBatch
+from exports.services import import_batch_process, import_batch_register
+from tests.apps import app_environment, manage, suite_database_url
 from tests.conftest import client_for
 from tests.exports import test_worker as worker_tests
 from tests.exports.test_worker import batch_status, rows_csv, services_or_skip, wait_for
@@ -30,176 +32,145 @@ from tests.exports.test_worker import batch_status, rows_csv, services_or_skip, 
 # A real Celery worker on the test database (the fixture of tests/exports/test_worker.py).
 real_worker = worker_tests.real_worker
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 ROOT = Path(settings.BASE_DIR)
 UNAVAILABLE = {"detail": "The service is temporarily unavailable."}
 
 
-# --- PostgreSQL and Redis, stopped and always started again -----------------------------------
-
-
-def pg_cluster() -> list[str]:
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main"]
-
-
-def pg_ready() -> bool:
-    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode == 0
-
-
-def redis_port() -> int:
-    return urlparse(settings.REDIS_URL).port or 6379
-
-
-def redis_ready() -> bool:
-    result = subprocess.run(
-        ["redis-cli", "-p", str(redis_port()), "ping"], capture_output=True, check=False
+def browser_for(user) -> requests.Session:
+    """A requests session logged in as `user` (a session of the suite's test database)."""
+    browser = requests.Session()
+    browser.cookies.set(
+        settings.SESSION_COOKIE_NAME,
+        client_for(user).cookies[settings.SESSION_COOKIE_NAME].value,
     )
-    return result.stdout.strip() == b"PONG"
+    return browser
 
 
-class Postgres:
-    def stop(self) -> None:
-        subprocess.run([*pg_cluster(), "stop", "-m", "fast"], check=True)
-        assert not pg_ready()
-
-    def start(self) -> None:
-        if not pg_ready():
-            subprocess.run([*pg_cluster(), "start"], check=False)
-        wait_for(pg_ready, timeout=30, step=0.2)
-        connections.close_all()  # this process's connections died with the server
-
-
-class Redis:
-    def stop(self) -> None:
-        subprocess.run(
-            ["redis-cli", "-p", str(redis_port()), "shutdown", "nosave"],
-            capture_output=True,
-            check=False,
-        )
-        wait_for(lambda: not redis_ready(), timeout=10)
-
-    def start(self) -> None:
-        if not redis_ready():
-            subprocess.run(
-                [
-                    "redis-server",
-                    "--daemonize",
-                    "yes",
-                    "--bind",
-                    "127.0.0.1",
-                    "--port",
-                    str(redis_port()),
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ],
-                check=True,
-            )
-        wait_for(redis_ready, timeout=30, step=0.2)
-
-
-@pytest.fixture
-def postgres():
-    services_or_skip()
-    server = Postgres()
-    try:
-        yield server
-    finally:
-        server.start()
-
-
-@pytest.fixture
-def redis_server():
-    services_or_skip()
-    server = Redis()
-    try:
-        yield server
-    finally:
-        server.start()
+def csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
 # --- a. Redis down at upload -------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_upload_while_redis_is_down_is_imported_once_redis_is_back(
-    real_worker, redis_server, compliance
+    real_worker, private_redis, web_app, compliance
 ):
+    services_or_skip()
     csv = (ROOT / "data" / "exports" / "gacc_rare_earths_monthly.csv").read_bytes()
-    client = client_for(compliance)
-    # real_worker has turned eager tasks off; the worker itself starts once Redis is back.
-    redis_server.stop()
+    # The web app, the requeue command and the worker all have the private Redis as broker.
+    env = app_environment(
+        database_url=suite_database_url(),
+        redis_url=private_redis.url(0),
+        media_root=Path(settings.MEDIA_ROOT),
+    )
+    app = web_app(env)
+    browser = browser_for(compliance)
+    form = browser.get(app.url("/imports/new/"), timeout=10)
+    assert form.status_code == 200
+    private_redis.stop()
 
-    response = client.post("/imports/new/", {"file": ContentFile(csv, name="gacc.csv")})
+    response = browser.post(
+        app.url("/imports/new/"),
+        data={"csrfmiddlewaretoken": csrf_token(form.text)},
+        files={"file": ("gacc.csv", csv, "text/csv")},
+        allow_redirects=False,
+        timeout=30,
+    )
 
-    assert response.status_code == 302, response.content
+    assert response.status_code == 302, response.text
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.PENDING
-    page = client.get(response.url).content.decode()
-    assert f"Stored as import {batch.pk}; the import queue is unreachable" in page
+    page = browser.get(urljoin(response.url, response.headers["Location"]), timeout=10)
+    assert f"Stored as import {batch.pk}; the import queue is unreachable" in page.text
 
-    redis_server.start()
-    assert import_batches_requeue(older_than_seconds=0) == [batch.pk]
-    real_worker()
+    private_redis.start()  # the same port: the app's broker is back
+    requeued = manage(env, "requeue_imports", "--older-than", "0")
+    assert f"Enqueued again 1 import batch(es): {batch.pk}." in requeued
+    real_worker(private_redis.url(0))
 
     wait_for(lambda: batch_status(batch.pk) == "succeeded", timeout=60, step=0.2)
     assert ImportBatch.objects.count() == 1
     batch.refresh_from_db()
     assert batch.attempts == 1
     assert batch.rows_stored > 30
+    assert ExportRecord.objects.filter(batch=batch).count() == batch.rows_stored
 
 
-# --- b. PostgreSQL restarted while requests run -----------------------------------------------
+# --- b. PostgreSQL stopped and started while the app runs --------------------------------------
+
+# Run in the private database by `manage.py shell`: migrate, then a Compliance user with a
+# session and an API token (printed).
+PREPARE = """
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.conftest import COMPLIANCE, user_with_role
+
+call_command("migrate", verbosity=0)
+user = user_with_role("cora", COMPLIANCE)
+client = Client()
+client.force_login(user)
+print(client.cookies[settings.SESSION_COOKIE_NAME].value, Token.objects.create(user=user).key)
+"""
+
+
+def gunicorn_workers(app) -> set[str]:
+    """The PIDs of the gunicorn master's worker processes."""
+    pid = app.process.pid
+    return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
 
 
 def test_postgres_down_answers_503_and_the_app_recovers_without_a_restart(
-    live_server, postgres, compliance
+    private_postgres, private_redis, web_app, tmp_path
 ):
-    services_or_skip()
-    session = requests.Session()
-    session.cookies.set(
-        settings.SESSION_COOKIE_NAME,
-        client_for(compliance).cookies[settings.SESSION_COOKIE_NAME].value,
+    private_postgres.create_database("raregate")
+    env = app_environment(
+        database_url=private_postgres.url("raregate"),
+        redis_url=private_redis.url(0),
+        media_root=tmp_path / "media",
     )
-    token = Token.objects.create(user=compliance).key
-    page, api, health = (
-        f"{live_server.url}/imports/",
-        f"{live_server.url}/api/v1/imports/",
-        f"{live_server.url}/healthz",
-    )
+    session_key, token = manage(env, "shell", "-c", PREPARE).split()[-2:]
+    app = web_app(env)
+    browser = requests.Session()
+    browser.cookies.set(settings.SESSION_COOKIE_NAME, session_key)
+    api_headers = {"Authorization": f"Token {token}"}
+    page, api, health = app.url("/imports/"), app.url("/api/v1/imports/"), app.url("/healthz")
 
     def statuses() -> tuple[int, int, int]:
         return (
-            session.get(page, timeout=10).status_code,
-            requests.get(api, headers={"Authorization": f"Token {token}"}, timeout=10).status_code,
+            browser.get(page, timeout=10).status_code,
+            requests.get(api, headers=api_headers, timeout=10).status_code,
             requests.get(health, timeout=10).status_code,
         )
 
     assert statuses() == (200, 200, 200)
+    workers = gunicorn_workers(app)
 
-    postgres.stop()
-    try:
-        for _ in range(3):
-            response = session.get(page, timeout=10)
-            assert response.status_code == 503
-            for detail in ("Traceback", "OperationalError", "psycopg", "5432"):
-                assert detail not in response.text
-            assert "temporarily unavailable" in response.text
-            response = requests.get(api, headers={"Authorization": f"Token {token}"}, timeout=10)
-            assert response.status_code == 503
-            assert response.json() == UNAVAILABLE
-            response = requests.get(health, timeout=10)
-            assert response.status_code == 503
-            assert response.json()["database"] == "failing"
-    finally:
-        postgres.start()
+    private_postgres.stop()  # pg_ctl stop -m fast, on the private cluster's data folder
 
-    started = time.monotonic()
+    for _ in range(3):
+        response = browser.get(page, timeout=10)
+        assert response.status_code == 503
+        for detail in ("Traceback", "OperationalError", "psycopg", str(private_postgres.port)):
+            assert detail not in response.text
+        assert "temporarily unavailable" in response.text
+        response = requests.get(api, headers=api_headers, timeout=10)
+        assert response.status_code == 503
+        assert response.json() == UNAVAILABLE
+        response = requests.get(health, timeout=10)
+        assert response.status_code == 503
+        assert response.json()["database"] == "failing"
+
+    private_postgres.start()  # the same port and data folder
+
     wait_for(lambda: statuses() == (200, 200, 200), timeout=10, step=0.2)
-    assert time.monotonic() - started < 10
     assert requests.get(health, timeout=10).json()["database"] == "ok"
+    assert app.running()
+    assert gunicorn_workers(app) == workers  # the same worker process answered throughout
 
 
 # --- c. a worker killed during a summary rebuild -----------------------------------------------
@@ -221,24 +192,30 @@ def rebuild_inserting() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_a_worker_killed_during_a_rebuild_leaves_the_previous_summaries(real_worker):
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_during_a_rebuild_leaves_the_previous_summaries(private_redis, request):
     from dashboards.tasks import monthly_summaries_refresh
 
+    services_or_skip()
     batch, _ = import_batch_register(
         file=ContentFile(rows_csv(SUMMARY_ROWS), name="big.csv"),
         original_name="big.csv",
         enqueue=False,
     )
-    import_batch_process(batch_id=batch.pk)
+    import_batch_process(batch_id=batch.pk)  # tasks it enqueues still run eagerly, here
     assert batch_status(batch.pk) == "succeeded"
     before = monthly_summaries_rebuild()
     assert before == SUMMARY_ROWS
     sample = MonthlySummary.objects.order_by("pk").values().first()
 
-    worker = real_worker()
-    monthly_summaries_refresh.delay()
+    # From here tasks go to a broker: the private Redis, with the worker. The message that the
+    # killed worker leaves unacknowledged goes with that server.
+    real_worker = request.getfixturevalue("real_worker")
+    worker = real_worker(private_redis.url(0))
+    with celery_app.connection_for_write(private_redis.url(0)) as broker:
+        monthly_summaries_refresh.apply_async(connection=broker)
     wait_for(rebuild_inserting, timeout=60, step=0.02)
-    worker.kill()
+    worker.kill()  # SIGKILL to the worker this test started
 
     assert MonthlySummary.objects.count() == before
     assert MonthlySummary.objects.order_by("pk").values().first() == sample

@@ -23,6 +23,7 @@ from config.celery import app as celery_app
 from exports.models import ExportRecord, ImportBatch
 from exports.series import series_sync
 from exports.services import import_batch_progress, import_batch_register
+from tests.apps import suite_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,20 +89,23 @@ def rows_csv(count: int) -> bytes:
 
 
 class Worker:
-    """`celery worker` in a subprocess, pointed at the test database and the test media."""
+    """`celery worker` in a subprocess, pointed at the test database and the test media, and at
+    the suite's Redis unless given another one (a test's private redis-server)."""
 
-    def __init__(self) -> None:
+    def __init__(self, redis_url: str | None = None) -> None:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "DJANGO_DEBUG": "false",
-            "DATABASE_URL": self._database_url(),
-            "REDIS_URL": settings.REDIS_URL,
+            "DATABASE_URL": suite_database_url(),
+            "REDIS_URL": redis_url or settings.REDIS_URL,
             "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "RAREGATE_TASK_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             # The suite's own cache keys: the worker's progress reports are read by the tests.
             "RAREGATE_CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         }
+        if redis_url:  # a private Redis holds the cache too
+            env.pop("RAREGATE_CACHE_URL", None)
         log_path = Path(tempfile.gettempdir()) / f"raregate-test-worker-{os.getpid()}.log"
         self.log = open(log_path, "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
@@ -122,13 +126,6 @@ class Worker:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
-        )
-
-    @staticmethod
-    def _database_url() -> str:
-        db = connection.settings_dict
-        return (
-            f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
 
     def kill(self) -> None:
@@ -152,8 +149,8 @@ def real_worker():
     celery_app.conf.task_always_eager = False
     workers: list[Worker] = []
 
-    def start() -> Worker:
-        workers.append(Worker())
+    def start(redis_url: str | None = None) -> Worker:
+        workers.append(Worker(redis_url))
         return workers[-1]
 
     yield start
