@@ -46,6 +46,7 @@ from bench.seed import (  # noqa: E402
     summary,
     writes_delete,
 )
+from bench.targets import target_line  # noqa: E402
 
 P99_MS, SERVED_USERS = 300.0, 100
 KINDS = ["pages", "api-reads", "writes"]
@@ -257,7 +258,7 @@ def report(args, found: dict, results: dict, writes: dict, lines: list, cache: s
     )
     print()
     for what, figure, met in lines:
-        print(f"target {what}: {figure} ({'met' if met else 'MISSED'})")
+        print(target_line(what, figure, met))
 
 
 def main(argv: list[str] | None = None) -> int:

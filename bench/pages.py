@@ -40,6 +40,7 @@ from bench.seed import (  # noqa: E402
     services_arguments,
     summary,
 )
+from bench.targets import target_line  # noqa: E402
 
 TARGET_P95_MS = {"pages": 150.0, "api-reads": 100.0}
 BARE_FACTOR, BARE_PLUS_MS = 3.0, 15.0
@@ -232,7 +233,7 @@ def report(args, found: dict, results: list[dict], lines: list, cache: str) -> N
     )
     print()
     for what, figure, met in lines:
-        print(f"target {what}: {figure} ({'met' if met else 'MISSED'})")
+        print(target_line(what, figure, met))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,8 @@ class MonthlySummary(models.Model):
     class Meta:
         ordering = ["series", "partner", "period_start"]
         verbose_name_plural = "monthly summaries"
+        # A series' figures to every partner over a range of months (the destination charts).
+        indexes = [models.Index(fields=["series", "period_end"], name="summary_series_by_end")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "partner", "period_start"], name="summary_one_row_per_period"

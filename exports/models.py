@@ -108,7 +108,11 @@ class ImportBatch(models.Model):
                 condition=Q(status="pending") | Q(started_at__isnull=False) | Q(status="failed"),
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The imports list's order.
+            models.Index(fields=["-created_at", "-id"], name="batch_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"Import {self.pk}: {self.original_name}"
