@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from config.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
+from core.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
 from tests.factories import UserFactory
 
 
