@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from core.periods import month_end
 from dashboards import charts, selectors
 from dashboards.services import summary_version
 from exports.models import Series
@@ -62,12 +63,6 @@ def partners(series: str) -> list[tuple[str, str]]:
         lambda: [(code, partner_name(code)) for code in selectors.partners_of(series) if code],
         TIMEOUT,
     )
-
-
-def month_end(day: date) -> date:
-    """The last day of the month `day` is in (periods are stored as first days)."""
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 def series_title(series: str, partner: str = "") -> str:

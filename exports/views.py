@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +18,14 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from core.downloads import csv_download
+from core.formatting import value_unit_label
+from core.forms import label_empty_choices
+from core.views import FilterPageMixin, PageMixin
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
 from exports.models import ExportRecord, ImportBatch
-from exports.presentation import VALUE_UNIT_LABELS, spreadsheet_safe
 from exports.selectors import figure_history
-from licensing.views.common import PageMixin, label_empty_choices
 
 SECTION = "imports"
 RECORDS_PER_PAGE = 50
@@ -97,7 +98,7 @@ def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
     for record in page.object_list:
-        record.value_unit_label = VALUE_UNIT_LABELS.get(record.value_unit, record.value_unit)
+        record.value_unit_label = value_unit_label(record.value_unit)
 
     def url(number: int) -> str:
         query = request.GET.copy()
@@ -145,7 +146,7 @@ class ImportUploadView(PageMixin, FormView):
         return redirect("exports:batch-detail", pk=batch.pk)
 
 
-class ImportBatchListView(PageMixin, FilterView):
+class ImportBatchListView(FilterPageMixin, FilterView):
     permission_required = "exports.view_importbatch"
     # A batch's row errors can run to megabytes; the list shows only the counts.
     queryset = ImportBatch.objects.select_related("uploaded_by").defer(
@@ -163,10 +164,9 @@ class ImportBatchListView(PageMixin, FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(
-            rows=[BatchRow(batch, duration_label(batch)) for batch in context["object_list"]],
-            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
-        )
+        context["rows"] = [
+            BatchRow(batch, duration_label(batch)) for batch in context["object_list"]
+        ]
         return context
 
 
@@ -226,19 +226,11 @@ class ImportBatchErrorsView(PermissionRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = get_object_or_404(ImportBatch.objects.only("errors"), pk=pk)
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="import-{pk}-errors.csv"'},
+        return csv_download(
+            f"import-{pk}-errors.csv",
+            ["line", "column", "message"],
+            ([error.get(key) for key in ("line", "column", "message")] for error in batch.errors),
         )
-        # The byte-order mark makes spreadsheets read the file as UTF-8 (messages quote Chinese).
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["line", "column", "message"])
-        for error in batch.errors:
-            writer.writerow(
-                [spreadsheet_safe(error.get(key)) for key in ("line", "column", "message")]
-            )
-        return response
 
 
 class FigureHistoryView(PageMixin, DetailView):

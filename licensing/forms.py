@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from core.forms import ServiceErrorsMixin
 from licensing.models import Approval, Element, HsCode, Licence
 from licensing.validators import ALLOWED
 
@@ -21,19 +21,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    """A form whose data a service stores, and which shows that service's errors."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's error beside the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                known = field in self.fields or field == NON_FIELD_ERRORS
-                self.add_error(field if known else None, errors)
-        else:
-            self.add_error(None, error)
 
 
 class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):

@@ -5,22 +5,21 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.forms import label_empty_choices
+from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval, Licence
 from licensing.selectors import approvals_with_cover, cover_status
-from licensing.views.common import FilterPageMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
@@ -82,26 +81,12 @@ class ApprovalEvidenceView(PermissionRequiredMixin, View):
         return FileResponse(handle, as_attachment=True, filename=filename)
 
 
-class ApprovalFormMixin(PageMixin):
+class ApprovalFormMixin(ServiceFormMixin):
     model = Approval
     form_class = ApprovalForm
     template_name = "licensing/approval_form.html"
     section = "approvals"
-
-    def store(self, form: ApprovalForm) -> Approval:
-        raise NotImplementedError
-
-    def form_valid(self, form: ApprovalForm) -> HttpResponse:
-        try:
-            approval = self.store(form)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(approval))
-        return redirect("licensing:approval-detail", pk=approval.pk)
-
-    def success_message(self, approval: Approval) -> str:
-        raise NotImplementedError
+    detail_url = "licensing:approval-detail"
 
 
 class ApprovalCreateView(ApprovalFormMixin, CreateView):

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from core.views import PageMixin
 from licensing import selectors
 from licensing.models import Automaker, Licence
 from licensing.selectors import RANK, CoverStatus
-from licensing.views.common import PageMixin
 
 COLUMNS = [
     ("name", "Automaker"),

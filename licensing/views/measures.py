@@ -9,10 +9,10 @@ from typing import Any
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.views import PageMixin
 from licensing.forms import MeasureDayForm
 from licensing.models import ControlMeasure
 from licensing.selectors import measures_in_force
-from licensing.views.common import PageMixin
 
 
 @dataclass

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
+from core.periods import parse_period
 from exports.parsers import RowError
-from exports.parsers.validation import parse_period, validate_rows
+from exports.parsers.validation import validate_rows
 
 from .files import KNOWN_SERIES, parse, raregate_csv
 
