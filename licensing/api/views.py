@@ -35,6 +35,7 @@ from licensing.api.serializers import (
     history_entry,
 )
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
+from licensing.history import versions
 from licensing.models import (
     Approval,
     Automaker,
@@ -187,14 +188,8 @@ class HistoryMixin:
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str) -> Response:
-        records = list(
-            self.get_object()
-            .history.select_related("history_user")
-            .order_by("-history_date", "-history_id")
-        )
-        previous = dict(zip([r.history_id for r in records], [*records[1:], None], strict=True))
-        page = self.paginate_queryset(records)
-        entries = [history_entry(record, previous[record.history_id]) for record in page]
+        page = self.paginate_queryset(versions(self.get_object().history.all()))
+        entries = [history_entry(version) for version in page]
         return self.get_paginated_response(HistoryRecordSerializer(entries, many=True).data)
 
 

@@ -61,7 +61,7 @@ class ApprovalDetailView(PageMixin, DetailView):
         context.update(
             on=on,
             cover=cover_status(self.object.cover_rank),
-            history=change_history(records, hidden=frozenset({"evidence_file"})),
+            history=change_history(records),
         )
         return context
 
