@@ -22,7 +22,6 @@ SPAN = "#5a7ea6"
 WARNING = "#b42318"
 MUTED = "#8a97a8"
 GRID = "#e3e7ee"
-TEXT = "#1f2a37"
 
 # Our own template, so that a figure's JSON does not embed plotly's default one (about 7 KB).
 LAYOUT = {

@@ -59,7 +59,3 @@ class ParseResult:
     # GACC tables only: the January-to-month figures, for cross-checks against stored ones.
     # Columns: series, year, through_month, partner, tonnes, value, value_unit, line.
     cumulative: pd.DataFrame | None = None
-
-
-def empty_rows() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in NORMALISED_COLUMNS})
