@@ -22,6 +22,17 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
+def pending_approval(**evidence):
+    return services.approval_record(
+        automaker=AutomakerFactory(),
+        status="pending",
+        evidence_grade="news_report",
+        claimed_on="2025-12-10",
+        statement="Said so.",
+        **evidence,
+    )
+
+
 def test_it_lists_each_version_newest_first_with_what_changed_by_field_name():
     dysprosium = ElementFactory()
     terbium = ElementFactory(symbol="Tb", name="Terbium", atomic_number=65)
@@ -45,14 +56,7 @@ def test_it_lists_each_version_newest_first_with_what_changed_by_field_name():
 
 def test_a_foreign_key_is_its_object_and_an_empty_one_is_none():
     exporter = ExporterFactory()
-    approval = services.approval_record(
-        automaker=AutomakerFactory(),
-        status="pending",
-        evidence_grade="news_report",
-        claimed_on="2025-12-10",
-        statement="Said so.",
-        source_url="https://example.org/claim",
-    )
+    approval = pending_approval(source_url="https://example.org/claim")
     services.approval_update(approval=approval, data={"exporter": exporter})
 
     changed, _ = versions(approval.history.all())
@@ -61,13 +65,8 @@ def test_a_foreign_key_is_its_object_and_an_empty_one_is_none():
 
 
 def test_a_new_evidence_file_is_told_by_its_original_names_never_by_its_path():
-    approval = services.approval_record(
-        automaker=AutomakerFactory(),
-        status="pending",
-        evidence_grade="news_report",
-        claimed_on="2025-12-10",
-        statement="Said so.",
-        evidence_file=SimpleUploadedFile("first.txt", b"A statement.\n", "text/plain"),
+    approval = pending_approval(
+        evidence_file=SimpleUploadedFile("first.txt", b"A statement.\n", "text/plain")
     )
     services.approval_update(
         approval=approval,
