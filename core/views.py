@@ -2,29 +2,67 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page
 from django.db.models import Model
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from core.forms import label_empty_choices
+
+
+@dataclass
+class Pager:
+    """One page of a list, with links to its neighbours ("" where there is none)."""
+
+    page: Page
+    previous_url: str
+    next_url: str
+
+
+def pager(request: HttpRequest, page: Page, *, param: str = "page", anchor: str = "") -> Pager:
+    """Links to the pages beside `page` that keep the rest of the query (filters, sort, the page
+    of another list on the same page)."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}" + (f"#{anchor}" if anchor else "")
+
+    return Pager(
+        page=page,
+        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
 
 
 class PageMixin(PermissionRequiredMixin):
-    """A page that needs a permission (403 without it) and marks its navigation section."""
+    """A page that needs a permission (403 without it) and marks its navigation section; a
+    paginated list gets its `pager` (core/pagination.html)."""
 
     section = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["section"] = self.section
+        if context.get("page_obj") is not None:
+            context["pager"] = pager(self.request, context["page_obj"])
         return context
 
 
 class FilterPageMixin(PageMixin):
-    """A FilterView page that says whether its query asks for any filter (its "Clear" link)."""
+    """A FilterView page whose selects offer "Any …", and which says whether its query asks for
+    any filter (its "Clear" link)."""
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        label_empty_choices(filterset.form)
+        return filterset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

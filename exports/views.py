@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,8 +20,7 @@ from django_filters.views import FilterView
 
 from core.downloads import csv_download
 from core.formatting import value_unit_label
-from core.forms import label_empty_choices
-from core.views import FilterPageMixin, PageMixin
+from core.views import FilterPageMixin, PageMixin, Pager, pager
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
 from exports.models import ExportRecord, ImportBatch
@@ -86,30 +85,13 @@ def progress_steps(progress: dict | None) -> list[Step]:
     return steps
 
 
-@dataclass
-class Pager:
-    page: Page
-    previous_url: str
-    next_url: str
-
-
 def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor: str) -> Pager:
     """One page of records, with links that keep the other table's page."""
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
     for record in page.object_list:
         record.value_unit_label = value_unit_label(record.value_unit)
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return f"?{query.urlencode()}#{anchor}"
-
-    return Pager(
-        page=page,
-        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
-        next_url=url(page.next_page_number()) if page.has_next() else "",
-    )
+    return pager(request, page, param=param, anchor=anchor)
 
 
 class ImportUploadView(PageMixin, FormView):
@@ -156,11 +138,6 @@ class ImportBatchListView(FilterPageMixin, FilterView):
     template_name = "exports/batch_list.html"
     paginate_by = 50
     section = SECTION
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        label_empty_choices(filterset.form)
-        return filterset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -13,12 +13,11 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from core.forms import label_empty_choices
 from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
-from licensing.models import Approval, Licence
+from licensing.models import Approval
 from licensing.selectors import approvals_with_cover, cover_status
 from licensing.views.history import change_history
 
@@ -32,13 +31,6 @@ class ApprovalListView(FilterPageMixin, FilterView):
     template_name = "licensing/approval_list.html"
     paginate_by = 50
     section = "approvals"
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        # Licences are labelled with their exporter: fetch them together for the select.
-        filterset.filters["licence"].queryset = Licence.objects.select_related("exporter")
-        label_empty_choices(filterset.form)
-        return filterset
 
 
 class ApprovalDetailView(PageMixin, DetailView):

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
-from core.forms import label_empty_choices
 from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.filters import LicenceFilter
@@ -42,11 +41,6 @@ class LicenceListView(FilterPageMixin, FilterView):
     template_name = "licensing/licence_list.html"
     paginate_by = 50
     section = "licences"
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        label_empty_choices(filterset.form)
-        return filterset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

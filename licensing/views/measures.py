@@ -78,6 +78,7 @@ class ControlMeasureListView(PageMixin, TemplateView):
             on=on,
             element=element,
             hs_code=hs_code,
+            changed=on != today or element is not None or hs_code is not None,
             in_force=[measure_row(measure, on, in_force_ids) for measure in in_force],
             timeline=[measure_row(measure, on, in_force_ids) for measure in timeline.distinct()],
         )
