@@ -5,11 +5,14 @@ the layers (dashboards → exports → licensing → core) and no app imports an
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+TEMPLATE_USE = re.compile(r"{%\s*(?:include|extends)\s+[\"']([^\"']+)[\"']")
 # Lowest first: an app may import its own layer and those below it, never one above.
 LAYERS = ("core", "licensing", "exports", "dashboards")
 # An app's pages and forms are its own; what other apps need of them belongs in core.
@@ -133,3 +136,15 @@ def test_it_allows_an_apps_own_code_and_what_lies_below_it():
     assert broken(("licensing.views.approvals", "licensing.forms")) == ""
     assert broken(("dashboards.models", "exports.models")) == ""
     assert broken(("exports.views", "core.views")) == ""
+
+
+def test_an_apps_templates_use_only_its_own_templates_cores_and_the_base():
+    problems = []
+    for app in LAYERS:
+        for path in sorted((TEMPLATES / app).rglob("*.html")):
+            for used in TEMPLATE_USE.findall(path.read_text()):
+                folder = used.split("/")[0] if "/" in used else None
+                if folder not in (None, app, "core"):
+                    problems.append(f"{path.relative_to(TEMPLATES)} uses {used}")
+
+    assert problems == []
