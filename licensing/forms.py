@@ -23,14 +23,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
-    source_url = forms.URLField(
+def source_url_field(help_text: str) -> forms.URLField:
+    """Where a claim or a licence is reported: optional, and https when no scheme is typed."""
+    return forms.URLField(
         label="Source URL",
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Give a source URL, attach an evidence file, or both.",
+        help_text=help_text,
     )
+
+
+class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
+    source_url = source_url_field("Give a source URL, attach an evidence file, or both.")
 
     class Meta:
         model = Approval
@@ -116,12 +121,8 @@ def lifecycle_note(status: str) -> str:
 
 
 class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
-    source_url = forms.URLField(
-        label="Source URL",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text="Where the licence is reported: a notice, a filing or a news report.",
+    source_url = source_url_field(
+        "Where the licence is reported: a notice, a filing or a news report."
     )
 
     class Meta:
