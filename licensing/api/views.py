@@ -47,9 +47,8 @@ from licensing.models import (
     Licence,
 )
 from licensing.selectors import (
-    RANK,
     automaker_status,
-    automakers_sorted,
+    automakers_listed,
     automakers_with_status,
     status_row,
 )
@@ -159,10 +158,12 @@ class AutomakerViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         query = _query(AutomakerListQuerySerializer, request)
-        automakers = automakers_with_status(on=query.get("on"))
-        if query.get("status"):
-            automakers = automakers.filter(status_rank=RANK[query["status"]])
-        page = self.paginate_queryset(automakers_sorted(automakers, query.get("ordering", "name")))
+        automakers = automakers_listed(
+            automakers_with_status(on=query.get("on")),
+            status=query.get("status", ""),
+            sort=query.get("ordering", "name"),
+        )
+        page = self.paginate_queryset(automakers)
         rows = [status_row(automaker) for automaker in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
