@@ -11,7 +11,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # One JSON line per task (task_prerun/task_postrun handlers).
-import config.logging  # noqa: E402, F401
-
-# config is no Django app, so autodiscovery misses its tasks (the worker heartbeat).
-app.conf.imports = ("config.tasks",)
+import core.logging  # noqa: E402, F401

@@ -5,12 +5,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.auth import ThrottledLoginView
-from config.health import healthz
+from core.auth import ThrottledLoginView
+from core.health import healthz
 from dashboards.views import home
 
-# A database outage answers 503 wherever it is raised (config.middleware).
-handler500 = "config.middleware.server_error"
+# A database outage answers 503 wherever it is raised (core.middleware).
+handler500 = "core.middleware.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

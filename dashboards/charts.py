@@ -13,13 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from core.formatting import day_in_words, percent
+from core.periods import add_months, months_spanned, period_name, year_to_date_name
+
 PRIMARY = "#16304f"
 ACCENT = "#c77d0a"
 SPAN = "#5a7ea6"
 WARNING = "#b42318"
 MUTED = "#8a97a8"
 GRID = "#e3e7ee"
-TEXT = "#1f2a37"
 
 # Our own template, so that a figure's JSON does not embed plotly's default one (about 7 KB).
 LAYOUT = {
@@ -68,8 +70,8 @@ def monthly_bars(
             [
                 f"<b>{label}</b>",
                 _tonnes(tonnes),
-                f"MoM {_pct(mom)}",
-                f"YoY {_pct(yoy)}",
+                f"MoM {_percent(mom)}",
+                f"YoY {_percent(yoy)}",
             ]
         )
         for label, tonnes, mom, yoy in zip(
@@ -87,7 +89,8 @@ def monthly_bars(
             x=[_middle(start, end) for start, end in zip(starts, ends, strict=True)],
             y=_floats(summary["tonnes"]),
             width=[
-                BAR_WIDTH_MS * _months(start, end) for start, end in zip(starts, ends, strict=True)
+                BAR_WIDTH_MS * months_spanned(start, end)
+                for start, end in zip(starts, ends, strict=True)
             ],
             marker={
                 "color": [SPAN if span else PRIMARY for span in spans],
@@ -99,7 +102,7 @@ def monthly_bars(
                 },
             },
             text=[
-                _span_name(s, e) if span else ""
+                period_name(s, e, short=True) if span else ""
                 for s, e, span in zip(starts, ends, spans, strict=True)
             ],
             # Above the bar at full size: inside, plotly would shrink it to the bar's width.
@@ -116,7 +119,7 @@ def monthly_bars(
     figure.update_xaxes(type="date", tickformat="%b %Y")
     if len(starts):
         # The data's months, so that event labels do not stretch the axis past them.
-        first, last = min(starts), _add_months(max(ends), 1)
+        first, last = min(starts), add_months(max(ends), 1)
         figure.update_xaxes(range=[first.isoformat(), last.isoformat()])
     figure.update_yaxes(title_text="tonnes", tickformat=",")
     if events is not None:
@@ -143,9 +146,9 @@ def year_to_date_lines(summary: pd.DataFrame, *, year: int) -> go.Figure:
         months = [end.month for end in points["end"]]
         hover = []
         for month, ytd, ytd_yoy in zip(months, points["ytd"], points["ytd_yoy"], strict=True):
-            lines = [f"<b>{_months_through(shown, month)}</b>", _tonnes(ytd)]
+            lines = [f"<b>{year_to_date_name(date(shown, month, 1), short=True)}</b>", _tonnes(ytd)]
             if not math.isnan(ytd_yoy):
-                lines.append(f"YoY {_pct(ytd_yoy)}")
+                lines.append(f"YoY {_percent(ytd_yoy)}")
             hover.append("<br>".join(lines))
         figure.add_trace(
             go.Scatter(
@@ -213,7 +216,7 @@ def destination_map(destinations: pd.DataFrame) -> go.Figure:
     if len(latest):
         start = latest["period_start"].iloc[0]
         end = max(latest["period_end"]) if "period_end" in latest else start
-        title = f"By destination, {_period_name(start, end)}"
+        title = f"By destination, {period_name(start, end)}"
     else:
         title = "By destination: no data"
     figure = _figure(title=title)
@@ -284,7 +287,7 @@ def add_events(figure: go.Figure, events: pd.DataFrame) -> go.Figure:
             align="left",
             font={"size": 11, "color": colour},
             bgcolor="rgba(255, 255, 255, 0.85)",
-            hovertext=f"{label}, {day.day} {day:%B %Y}",
+            hovertext=f"{label}, {day_in_words(day)}",
         )
     return figure
 
@@ -328,48 +331,18 @@ def _tidy(destinations: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _months(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _middle(start: date, end: date) -> date:
     """The 15th of a single month, the boundary between the two months of a span."""
-    months = _months(start, end)
+    months = months_spanned(start, end)
     if months % 2:
-        return _add_months(start, months // 2).replace(day=15)
-    return _add_months(start, months // 2)
-
-
-def _span_name(start: date, end: date) -> str:
-    if start.year == end.year:
-        return f"{start:%b}–{end:%b %Y}"
-    return f"{start:%b %Y}–{end:%b %Y}"
-
-
-def _period_name(start: date, end: date) -> str:
-    if start == end:
-        return f"{start:%B %Y}"
-    if start.year == end.year:
-        return f"{start:%B}–{end:%B %Y}"
-    return f"{start:%B %Y}–{end:%B %Y}"
-
-
-def _months_through(year: int, month: int) -> str:
-    if month == 1:
-        return f"Jan {year}"
-    return f"Jan–{date(year, month, 1):%b} {year}"
+        return add_months(start, months // 2).replace(day=15)
+    return add_months(start, months // 2)
 
 
 def _tonnes(value: float) -> str:
     return f"{value:,.1f} t"
 
 
-def _pct(value: float) -> str:
-    if math.isnan(value):
-        return "n/a"
-    return f"{value:+.1f}%".replace("-", "−")
+def _percent(value: float) -> str:
+    """A percentage as the pages write it; NaN (a missing figure) is n/a."""
+    return percent(None if math.isnan(value) else float(value))

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from core.periods import month_end
 from dashboards import charts, selectors
 from exports.models import Series
 
@@ -58,12 +59,6 @@ def _cached(
 def partners(series: str) -> list[tuple[str, str]]:
     """The partners a series has figures for, no "" total, with their names."""
     return [(code, partner_name(code)) for code in selectors.partners_of(series) if code]
-
-
-def month_end(day: date) -> date:
-    """The last day of the month `day` is in (periods are stored as first days)."""
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
 
 
 def series_title(series: str, partner: str = "") -> str:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 
+from core.periods import MONTH_FORMAT
 from dashboards import selectors
 from dashboards.figures import partners
 from exports.models import Series
-
-MONTH_FORMAT = "%Y-%m"
 
 
 class MonthField(forms.DateField):
@@ -20,10 +18,6 @@ class MonthField(forms.DateField):
     widget = forms.DateInput(format=MONTH_FORMAT, attrs={"type": "month", "placeholder": "YYYY-MM"})
     input_formats = [MONTH_FORMAT]
     default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2025-11."}
-
-
-def month_value(day: date | None) -> str:
-    return f"{day:{MONTH_FORMAT}}" if day else ""
 
 
 class ChartsForm(forms.Form):

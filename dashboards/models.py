@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from exports.models import ExportRecord, ImportBatch, Series, period_label
+from core.periods import period_label
+from exports.models import ExportRecord, ImportBatch, Series
 
 
 class MonthlySummary(models.Model):

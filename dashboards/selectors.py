@@ -10,6 +10,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Count, QuerySet, Subquery
 
+from core.periods import months_uncovered, period_label
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.models import Series
 from licensing.models import ControlMeasure, Licence
@@ -74,8 +75,8 @@ def summary_frame(
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame["ytd_complete"] = frame["ytd_complete"].astype(bool)
     frame["label"] = [
-        f"{s:%Y-%m}" if s == e else f"{s:%Y-%m}/{e:%Y-%m}"
-        for s, e in zip(frame["period_start"], frame["period_end"], strict=True)
+        period_label(start, end)
+        for start, end in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     return frame
 
@@ -154,20 +155,13 @@ def headline_card(*, series: str = HEADLINE_SERIES, period: date | None = None) 
 def _months_missing(summary: MonthlySummary) -> list[str]:
     if summary.ytd_complete:
         return []
-    year = summary.period_end.year
-    covered: set[int] = set()
-    for start, end in summaries(
+    periods = summaries(
         series=summary.series.code,
         partner=summary.partner,
-        start=date(year, 1, 1),
+        start=date(summary.period_end.year, 1, 1),
         end=summary.period_end,
-    ).values_list("period_start", "period_end"):
-        covered.update(range(start.month, end.month + 1))
-    return [
-        date(year, month, 1).strftime("%B")
-        for month in range(1, summary.period_end.month + 1)
-        if month not in covered
-    ]
+    ).values_list("period_start", "period_end")
+    return months_uncovered(periods, summary.period_end)
 
 
 def _short(reference: str) -> str:

@@ -9,8 +9,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from core.forms import ServiceErrorsMixin
 from exports.models import ImportBatch
-from licensing.forms import ServiceErrorsMixin
 
 ACCEPTED_FORMATS = (
     "RareGate CSV (series, period, partner, tonnes, value, value_unit, source_url); "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from core.periods import period_label
 
 
 class Series(models.Model):
@@ -212,9 +213,3 @@ class YearToDateFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id} January–{self.through_month:02d}/{self.year}: {self.tonnes} t"
-
-
-def period_label(start: date, end: date) -> str:
-    if start == end:
-        return f"{start:%Y-%m}"
-    return f"{start:%Y-%m}/{end:%Y-%m}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,12 +18,13 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from core.downloads import csv_download
+from core.formatting import value_unit_label
+from core.views import FilterPageMixin, PageMixin, Pager, pager
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
 from exports.models import ExportRecord, ImportBatch
-from exports.presentation import VALUE_UNIT_LABELS, spreadsheet_safe
 from exports.selectors import figure_history
-from licensing.views.common import PageMixin, label_empty_choices
 
 SECTION = "imports"
 RECORDS_PER_PAGE = 50
@@ -85,30 +85,13 @@ def progress_steps(progress: dict | None) -> list[Step]:
     return steps
 
 
-@dataclass
-class Pager:
-    page: Page
-    previous_url: str
-    next_url: str
-
-
 def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor: str) -> Pager:
     """One page of records, with links that keep the other table's page."""
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
     for record in page.object_list:
-        record.value_unit_label = VALUE_UNIT_LABELS.get(record.value_unit, record.value_unit)
-
-    def url(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = str(number)
-        return f"?{query.urlencode()}#{anchor}"
-
-    return Pager(
-        page=page,
-        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
-        next_url=url(page.next_page_number()) if page.has_next() else "",
-    )
+        record.value_unit_label = value_unit_label(record.value_unit)
+    return pager(request, page, param=param, anchor=anchor)
 
 
 class ImportUploadView(PageMixin, FormView):
@@ -145,7 +128,7 @@ class ImportUploadView(PageMixin, FormView):
         return redirect("exports:batch-detail", pk=batch.pk)
 
 
-class ImportBatchListView(PageMixin, FilterView):
+class ImportBatchListView(FilterPageMixin, FilterView):
     permission_required = "exports.view_importbatch"
     # A batch's row errors can run to megabytes; the list shows only the counts.
     queryset = ImportBatch.objects.select_related("uploaded_by").defer(
@@ -156,17 +139,11 @@ class ImportBatchListView(PageMixin, FilterView):
     paginate_by = 50
     section = SECTION
 
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        label_empty_choices(filterset.form)
-        return filterset
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(
-            rows=[BatchRow(batch, duration_label(batch)) for batch in context["object_list"]],
-            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
-        )
+        context["rows"] = [
+            BatchRow(batch, duration_label(batch)) for batch in context["object_list"]
+        ]
         return context
 
 
@@ -226,19 +203,11 @@ class ImportBatchErrorsView(PermissionRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = get_object_or_404(ImportBatch.objects.only("errors"), pk=pk)
-        response = HttpResponse(
-            content_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="import-{pk}-errors.csv"'},
+        return csv_download(
+            f"import-{pk}-errors.csv",
+            ["line", "column", "message"],
+            ([error.get(key) for key in ("line", "column", "message")] for error in batch.errors),
         )
-        # The byte-order mark makes spreadsheets read the file as UTF-8 (messages quote Chinese).
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["line", "column", "message"])
-        for error in batch.errors:
-            writer.writerow(
-                [spreadsheet_safe(error.get(key)) for key in ("line", "column", "message")]
-            )
-        return response
 
 
 class FigureHistoryView(PageMixin, DetailView):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from core.forms import ServiceErrorsMixin
 from licensing.models import Approval, Element, HsCode, Licence
 from licensing.validators import ALLOWED
 
@@ -23,27 +23,19 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ServiceErrorsMixin:
-    """A form whose data a service stores, and which shows that service's errors."""
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Put a service's error beside the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                known = field in self.fields or field == NON_FIELD_ERRORS
-                self.add_error(field if known else None, errors)
-        else:
-            self.add_error(None, error)
-
-
-class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
-    source_url = forms.URLField(
+def source_url_field(help_text: str) -> forms.URLField:
+    """Where a claim or a licence is reported: optional, and https when no scheme is typed."""
+    return forms.URLField(
         label="Source URL",
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="Give a source URL, attach an evidence file, or both.",
+        help_text=help_text,
     )
+
+
+class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
+    source_url = source_url_field("Give a source URL, attach an evidence file, or both.")
 
     class Meta:
         model = Approval
@@ -129,12 +121,8 @@ def lifecycle_note(status: str) -> str:
 
 
 class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
-    source_url = forms.URLField(
-        label="Source URL",
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        help_text="Where the licence is reported: a notice, a filing or a news report.",
+    source_url = source_url_field(
+        "Where the licence is reported: a notice, a filing or a news report."
     )
 
     class Meta:

@@ -177,9 +177,14 @@ AUTOMAKER_SORTS: dict[str, F | Lower] = {
 _DESCENDING_FIRST = {"evidence"}
 
 
-def automakers_sorted(automakers: QuerySet[Automaker], sort: str) -> QuerySet[Automaker]:
-    """`automakers` (from automakers_with_status) sorted by an AUTOMAKER_SORTS key, "-" first
-    to reverse it."""
+def automakers_listed(
+    automakers: QuerySet[Automaker], *, status: str = "", sort: str = "name"
+) -> QuerySet[Automaker]:
+    """`automakers` (from automakers_with_status) as the list shows them, page and API alike:
+    only those with `status` when one is given, sorted by an AUTOMAKER_SORTS key ("-" first
+    to reverse it)."""
+    if status:
+        automakers = automakers.filter(status_rank=RANK[status])
     key = sort.lstrip("-")
     descending = sort.startswith("-") != (key in _DESCENDING_FIRST)
     expression = AUTOMAKER_SORTS[key]

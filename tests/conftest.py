@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from config.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
+from core.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
 from tests.apps import web_app  # noqa: F401
 from tests.factories import UserFactory
 from tests.servers import private_postgres, private_redis, shared_servers  # noqa: F401

@@ -19,8 +19,8 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from config.roles import ANALYST, COMPLIANCE, MANAGER
 from config.wsgi import application
+from core.roles import ANALYST, COMPLIANCE, MANAGER
 from tests.conftest import user_with_role
 from tests.factories import ApprovalFactory
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.roles import ANALYST, COMPLIANCE
+from core.roles import ANALYST, COMPLIANCE
 from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
 from exports.models import ImportBatch

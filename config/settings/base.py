@@ -53,15 +53,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before sessions and auth, so that their database errors are answered 503 too.
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # One JSON line per request, with the user (config.middleware.RequestLogMiddleware).
-    "config.middleware.RequestLogMiddleware",
-    "config.middleware.PageLoginRequiredMiddleware",
+    # One JSON line per request, with the user (core.middleware.RequestLogMiddleware).
+    "core.middleware.RequestLogMiddleware",
+    "core.middleware.PageLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -81,8 +81,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.role",
-                "config.context_processors.alert_badge",
+                "core.context_processors.role",
+                "licensing.context_processors.alert_badge",
             ],
         },
     },
@@ -123,7 +123,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # /healthz reports the time since a worker last ran this.
     "worker-heartbeat": {
-        "task": "config.tasks.worker_heartbeat",
+        "task": "core.tasks.worker_heartbeat",
         "schedule": 60,
     },
 }
@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.ModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -205,11 +205,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     # Answered 429 with Retry-After once a caller goes over its rate (counted in the cache).
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api.throttling.UserRateThrottle",
-        "config.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("RAREGATE_API_USER_RATE", default="600/minute"),
@@ -246,7 +246,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Log-in throttling (config.auth.ThrottledLoginView): failures counted in the cache per
+# Log-in throttling (core.auth.ThrottledLoginView): failures counted in the cache per
 # user name and per client address over a window; over either limit the page answers 429.
 LOGIN_FAILURES_PER_USERNAME = env.int("RAREGATE_LOGIN_FAILURES_PER_USERNAME", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("RAREGATE_LOGIN_FAILURES_PER_ADDRESS", default=20)
@@ -257,7 +257,7 @@ EMAIL_BACKEND = env(
 )
 
 # One JSON object per line on the console: requests (raregate.requests), tasks (raregate.tasks,
-# config/logging.py) and everything else through the root logger.
+# core/logging.py) and everything else through the root logger.
 LOG_LEVEL = env("DJANGO_LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,

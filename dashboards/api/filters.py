@@ -7,12 +7,12 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from core.periods import MONTH_PATTERN
 from dashboards.forms import MonthField
 from dashboards.models import MonthlySummary
 from dashboards.selectors import of_series
 
 ALL_DESTINATIONS = "world"
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class MonthFilter(django_filters.DateFilter):

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
+from core.downloads import csv_download
+from core.formatting import NA, percent, percent_number, tonnes, value_unit_label
+from core.periods import add_months, month_code
+from core.views import PageMixin
 from dashboards import figures, selectors
-from dashboards.forms import ChartsForm, charts_form, month_value
+from dashboards.forms import ChartsForm, charts_form
 from dashboards.models import MonthlySummary
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
-from dashboards.views.presentation import (
-    NA,
-    Chart,
-    months_before,
-    percent,
-    percent_number,
-    tonnes,
-)
-from exports.presentation import VALUE_UNIT_LABELS, spreadsheet_safe
-from licensing.views.common import PageMixin
+from dashboards.views.presentation import Chart
 
 CSV_COLUMNS = [
     "series",
@@ -71,8 +64,7 @@ def table_row(summary: MonthlySummary) -> TableRow:
     if summary.value is None:
         value = ""
     else:
-        unit = VALUE_UNIT_LABELS.get(summary.value_unit, summary.value_unit)
-        value = f"{summary.value.normalize():,f} {unit}".strip()
+        value = f"{summary.value.normalize():,f} {value_unit_label(summary.value_unit)}".strip()
     return TableRow(
         summary=summary,
         tonnes=tonnes(summary.tonnes),
@@ -84,48 +76,34 @@ def table_row(summary: MonthlySummary) -> TableRow:
     )
 
 
-def csv_cell(value: Any) -> Any:
-    """Numbers stay numbers (a minus sign included); text that a spreadsheet would run is quoted."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float | Decimal):
-        return value
-    return spreadsheet_safe(value)
-
-
 def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
     """Exactly the plotted figures, one row per period."""
-    parts = [choice.series, choice.partner or "all", month_value(choice.start) or "first"]
-    parts.append(month_value(choice.end) or "latest")
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{"_".join(parts)}.csv"'},
+    parts = [choice.series, choice.partner or "all", month_code(choice.start) or "first"]
+    parts.append(month_code(choice.end) or "latest")
+    return csv_download(
+        f"{'_'.join(parts)}.csv",
+        CSV_COLUMNS,
+        (
+            [
+                choice.series,
+                row.partner,
+                row.period_label,
+                row.period_start.isoformat(),
+                row.period_end.isoformat(),
+                row.tonnes,
+                row.value,
+                row.value_unit,
+                percent_number(row.mom_pct),
+                percent_number(row.yoy_pct),
+                row.ytd_tonnes if row.ytd_complete else None,
+                row.ytd_complete,
+                percent_number(row.ytd_yoy_pct),
+                row.batch_id,
+                row.source_url,
+            ]
+            for row in rows
+        ),
     )
-    response.write("\ufeff")  # so that spreadsheets read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        values = [
-            choice.series,
-            row.partner,
-            row.period_label,
-            row.period_start.isoformat(),
-            row.period_end.isoformat(),
-            row.tonnes,
-            row.value,
-            row.value_unit,
-            percent_number(row.mom_pct),
-            percent_number(row.yoy_pct),
-            row.ytd_tonnes if row.ytd_complete else None,
-            row.ytd_complete,
-            percent_number(row.ytd_yoy_pct),
-            row.batch_id,
-            row.source_url,
-        ]
-        writer.writerow([csv_cell(value) for value in values])
-    return response
 
 
 def plotted(choice: Choice) -> list[MonthlySummary]:
@@ -144,7 +122,7 @@ def default_start(series: str, partner: str) -> date | None:
         .values_list("period_start", flat=True)
         .first()
     )
-    return months_before(latest, MONTHS_SHOWN - 1) if latest else None
+    return add_months(latest, -(MONTHS_SHOWN - 1)) if latest else None
 
 
 def choice_of(form: ChartsForm) -> Choice:

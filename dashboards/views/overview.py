@@ -3,7 +3,7 @@ and the monthly and year-to-date charts."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -13,28 +13,22 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.periods import add_months, month_code, month_name, parse_month, period_name
+from core.views import PageMixin
 from dashboards import figures, selectors
-from dashboards.views.presentation import Chart, card_view, months_before, period_name
+from dashboards.views.presentation import Chart, card_view
 from licensing.selectors import (
     CoverStatus,
     automaker_status_counts,
     automakers_with_status,
     licences_expiring,
 )
-from licensing.views.common import PageMixin
 
 PERMISSION = "dashboards.view_monthlysummary"
 # The monthly chart shows this many months up to the latest period.
 MONTHS_SHOWN = 36
 # The expiring-licences panel lists the soonest; the licence list has them all.
 EXPIRING_SHOWN = 10
-
-
-def parse_month(value: str) -> date | None:
-    try:
-        return datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 class OverviewView(PageMixin, TemplateView):
@@ -63,10 +57,10 @@ class OverviewView(PageMixin, TemplateView):
         return dict(
             series=series,
             periods=[
-                (f"{row.period_start:%Y-%m}", period_name(row.period_start, row.period_end))
+                (month_code(row.period_start), period_name(row.period_start, row.period_end))
                 for row in periods
             ],
-            chosen=f"{card.summary.period_start:%Y-%m}" if card else "",
+            chosen=month_code(card.summary.period_start) if card else "",
             period_error=period_error,
             card=card_view(card, periods) if card else None,
             **self._charts(series, periods),
@@ -89,7 +83,7 @@ class OverviewView(PageMixin, TemplateView):
             return {"charts": []}
         latest = periods[0]
         version = selectors.summary_version()
-        start = months_before(latest.period_start, MONTHS_SHOWN - 1)
+        start = add_months(latest.period_start, -(MONTHS_SHOWN - 1))
         year = latest.period_end.year
         return {
             "charts": [
@@ -97,7 +91,7 @@ class OverviewView(PageMixin, TemplateView):
                     figures.MONTHLY,
                     partial(figures.monthly, version=version, series=series, start=start),
                     filename=f"raregate-{series}-monthly",
-                    caption=f"Tonnes per period since {period_name(start, start)}, with the "
+                    caption=f"Tonnes per period since {month_name(start)}, with the "
                     "control measures, suspensions, general licences and licence expiries of "
                     "those months.",
                 ),

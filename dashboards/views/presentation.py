@@ -1,69 +1,22 @@
-"""How the pages write figures: tonnes, signed percentages, periods, and why a figure is n/a."""
+"""The overview's headline figures as the page writes them, and why a figure is n/a."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
+from core.formatting import NA, percent, tonnes
+from core.periods import (
+    a_year_before,
+    add_months,
+    month_name,
+    months_uncovered,
+    period_name,
+    year_to_date_name,
+)
 from dashboards.models import MonthlySummary
 from dashboards.selectors import Card
-
-NA = "n/a"
-MINUS = "\u2212"
-
-
-def tonnes(value: Decimal | float | None, *, whole: bool = False) -> str:
-    """4392.1 → "4,392.1 t", 4446 → "4,446 t"; `whole` rounds to the tonne (62,585 t)."""
-    if value is None:
-        return NA
-    step = Decimal("1") if whole else Decimal("0.1")
-    rounded = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
-    text = f"{rounded:,f}"
-    return f"{text.removesuffix('.0')} t"
-
-
-def percent(value: float | None) -> str:
-    """Signed, one decimal, a real minus sign: +26.5%, −20.1%."""
-    if value is None:
-        return NA
-    rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{rounded:+f}%".replace("-", MINUS)
-
-
-def percent_number(value: float | None) -> float | None:
-    """The percentage as shown, as a number (for the CSV download)."""
-    if value is None:
-        return None
-    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def month_name(day: date) -> str:
-    return f"{day:%B %Y}"
-
-
-def period_name(start: date, end: date) -> str:
-    """ "December 2025", or "January–February 2025" for a span."""
-    if start == end:
-        return month_name(start)
-    if start.year == end.year:
-        return f"{start:%B}–{end:%B %Y}"
-    return f"{start:%B %Y}–{end:%B %Y}"
-
-
-def year_to_date_name(end: date) -> str:
-    return f"January {end.year}" if end.month == 1 else f"January–{end:%B %Y}"
-
-
-def months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def a_year_before(day: date) -> date:
-    return day.replace(year=day.year - 1)
 
 
 @dataclass
@@ -107,13 +60,13 @@ def card_view(card: Card, rows: list[MonthlySummary]) -> CardView:
 def _month_on_month(summary: MonthlySummary, by_end: dict) -> Stat:
     label = "Month on month"
     if summary.mom_pct is not None:
-        previous = by_end.get(months_before(summary.period_start, 1))
+        previous = by_end.get(add_months(summary.period_start, -1))
         against = f"against {month_name(previous.period_start)}" if previous else ""
         return Stat(label, percent(summary.mom_pct), against, key="mom")
     if summary.is_span:
         reason = "no MoM: a January–February span is not compared with a single month"
     else:
-        previous_month = months_before(summary.period_start, 1)
+        previous_month = add_months(summary.period_start, -1)
         previous = by_end.get(previous_month)
         if previous is None:
             reason = f"no MoM: no figure for {month_name(previous_month)}"
@@ -165,26 +118,13 @@ def _year_to_date_yoy(summary: MonthlySummary, by_end: dict, rows: list) -> Stat
     elif earlier is None:
         reason = f"no YTD YoY: no figure for {month_name(end)}"
     elif not earlier.ytd_complete:
-        lacking = months_lacking(rows, end)
+        lacking = months_uncovered(((row.period_start, row.period_end) for row in rows), end)
         reason = f"no YTD YoY: {year_to_date_name(end)} is incomplete"
         if lacking:
             reason += f" (lacks {', '.join(lacking)})"
     else:
         reason = f"no YTD YoY: {year_to_date_name(end)} was 0 t"
     return Stat(label, NA, reason, missing=True, key="ytd_yoy")
-
-
-def months_lacking(rows: list[MonthlySummary], through: date) -> list[str]:
-    """The months of `through`'s year, up to it, that no period in `rows` covers."""
-    covered: set[int] = set()
-    for row in rows:
-        if row.period_start.year == through.year and row.period_start <= through:
-            covered.update(range(row.period_start.month, row.period_end.month + 1))
-    return [
-        date(through.year, month, 1).strftime("%B")
-        for month in range(1, through.month + 1)
-        if month not in covered
-    ]
 
 
 @dataclass

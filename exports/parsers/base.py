@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from core.formatting import VALUE_UNIT_LABELS
+
 NORMALISED_COLUMNS = [
     "series",
     "period_start",
@@ -31,7 +33,8 @@ NORMALISED_COLUMNS = [
     "source_url",
     "line",
 ]
-VALUE_UNITS = ("CNY_100M", "CNY_10K", "USD", "USD_1K", "USD_1M")
+# The units a value may be in, as every page names them.
+VALUE_UNITS = tuple(VALUE_UNIT_LABELS)
 
 
 class ParseFailure(Exception):
@@ -59,7 +62,3 @@ class ParseResult:
     # GACC tables only: the January-to-month figures, for cross-checks against stored ones.
     # Columns: series, year, through_month, partner, tonnes, value, value_unit, line.
     cumulative: pd.DataFrame | None = None
-
-
-def empty_rows() -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in NORMALISED_COLUMNS})

@@ -58,8 +58,3 @@ def detect_encoding(data: bytes) -> str:
     if decodes and cjk:
         return "gb18030"
     raise ParseFailure(_UNDETERMINED)
-
-
-def decode_text(data: bytes) -> str:
-    """The whole file as text, in the encoding detect_encoding finds."""
-    return data.decode(detect_encoding(data))

@@ -9,11 +9,12 @@ rows), and builds a message only for the rows that have the problem.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+
+from core.periods import parse_period
 
 from .base import NORMALISED_COLUMNS, VALUE_UNITS, RowError
 from .countries import ISO_ALPHA3
@@ -21,7 +22,6 @@ from .countries import ISO_ALPHA3
 CANDIDATE_COLUMNS = ["series", "period", "partner", "tonnes", "value", "value_unit", "source_url"]
 # The order in which one line's errors are listed.
 _COLUMN_ORDER = ["series", "period", "partner", "tonnes", "value", "value_unit"]
-_PERIOD = re.compile(r"(\d{4})-(0[1-9]|1[0-2])(?:/(\d{4})-(0[1-9]|1[0-2]))?")
 _TEXT_COLUMNS = ["series", "period_start", "period_end", "partner", "value_unit", "source_url"]
 
 
@@ -104,20 +104,6 @@ def numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.to_numeric(cells.where(cells != "", None), errors="coerce").astype("float64")
     not_numbers = (cells != "") & ~np.isfinite(values.fillna(np.inf))
     return values.where(~not_numbers), not_numbers
-
-
-def parse_period(period: str) -> tuple[str, str, str | None]:
-    """(start, end, problem) of one period text; problem is None when the period is fine."""
-    match = _PERIOD.fullmatch(period)
-    if not match:
-        shown = f"'{period}'" if period else "empty"
-        return "", "", f"malformed period {shown}: expected YYYY-MM or YYYY-MM/YYYY-MM"
-    year, month, end_year, end_month = match.groups()
-    start = f"{year}-{month}"
-    end = f"{end_year}-{end_month}" if end_year else start
-    if end == start or (year == end_year and month == "01" and end_month == "02"):
-        return start, end, None
-    return start, end, f"period {period} is neither a month nor January–February of one year"
 
 
 class _Errors:

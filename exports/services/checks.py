@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from core.periods import name_of_month
 from exports.models import ExportRecord, Series, YearToDateFigure
 from exports.parsers.base import RowError
 
@@ -106,7 +107,7 @@ def cumulative_warnings(rows: pd.DataFrame, cumulative: pd.DataFrame | None) -> 
             before = figures.get((row.series, row.partner, year, month - 1))
             if before is None:
                 continue
-            label = f" minus January–{_month_name(month - 1)} ({before:,.3f} t)"
+            label = f" minus January–{name_of_month(month - 1)} ({before:,.3f} t)"
         expected = through - before
         if abs(float(row.tonnes) - expected) > CUMULATIVE_TOLERANCE_TONNES:
             period = row.period_start
@@ -114,7 +115,7 @@ def cumulative_warnings(rows: pd.DataFrame, cumulative: pd.DataFrame | None) -> 
                 period += f"/{row.period_end}"
             warnings.append(
                 f"{row.series} {period}: the month figure {float(row.tonnes):,.3f} t differs "
-                f"from January–{_month_name(month)} ({through:,.3f} t){label} = "
+                f"from January–{name_of_month(month)} ({through:,.3f} t){label} = "
                 f"{expected:,.3f} t by {float(row.tonnes) - expected:+,.3f} t (line {row.line})."
             )
     return warnings
@@ -136,20 +137,3 @@ def year_to_date_store(cumulative: pd.DataFrame | None, *, batch) -> int:
         for row in cumulative.itertuples(index=False)
     )
     return len(cumulative)
-
-
-def _month_name(month: int) -> str:
-    return [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ][month - 1]

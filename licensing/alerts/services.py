@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 
+from core.formatting import day_in_words
 from licensing.alerts.models import Alert
 from licensing.models import Approval, ControlMeasure, Licence
 
@@ -21,11 +22,6 @@ EXPIRY_THRESHOLDS = {
 }
 SUSPENSION_WARNING_DAYS = 30
 ANNOUNCEMENT_NUMBER = re.compile(r"Announcement No\. ?(\d+)")
-
-
-def day(value: date) -> str:
-    """A date in words, as the messages and e-mails give it: 10 November 2026."""
-    return f"{value.day} {value:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ def _licence_candidates(on: date) -> list[Candidate]:
         for threshold, kind in EXPIRY_THRESHOLDS.items():
             if left <= threshold:
                 when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-                message = f"{licence} expires {when}, on {day(licence.valid_until)}."
+                message = f"{licence} expires {when}, on {day_in_words(licence.valid_until)}."
                 candidates.append(Candidate(kind, licence.valid_until, message, licence=licence))
     return candidates
 
@@ -100,11 +96,11 @@ def _measure_candidates(on: date) -> list[Candidate]:
         if ends < on:
             kind = Alert.Kind.SUSPENSION_LAPSED
             tail = f": {_numbers(suspended)} {verb} in force again." if suspended else "."
-            message = f"{_short_name(suspension)}'s suspension lapsed on {day(ends)}{tail}"
+            message = f"{_short_name(suspension)}'s suspension lapsed on {day_in_words(ends)}{tail}"
         else:
             kind = Alert.Kind.SUSPENSION_ENDING
             tail = f": {_numbers(suspended)} will be in force again." if suspended else "."
-            message = f"{_short_name(suspension)}'s suspension ends on {day(ends)}{tail}"
+            message = f"{_short_name(suspension)}'s suspension ends on {day_in_words(ends)}{tail}"
         candidates.append(Candidate(kind, ends, message, control_measure=suspension))
     windows = ControlMeasure.objects.filter(
         suspended_until__isnull=False, suspended_until__lte=horizon
@@ -113,10 +109,10 @@ def _measure_candidates(on: date) -> list[Candidate]:
         ends = measure.suspended_until
         if ends < on:
             kind = Alert.Kind.SUSPENSION_LAPSED
-            message = f"The suspension of {_short_name(measure)} lapsed on {day(ends)}."
+            message = f"The suspension of {_short_name(measure)} lapsed on {day_in_words(ends)}."
         else:
             kind = Alert.Kind.SUSPENSION_ENDING
-            message = f"The suspension of {_short_name(measure)} ends on {day(ends)}."
+            message = f"The suspension of {_short_name(measure)} ends on {day_in_words(ends)}."
         candidates.append(Candidate(kind, ends, message, control_measure=measure))
     return candidates
 
@@ -133,7 +129,7 @@ def _approval_candidates(on: date) -> list[Candidate]:
             Alert.Kind.APPROVAL_LICENCE_EXPIRED,
             approval.licence.valid_until,
             f"{approval.automaker}'s approval rests on {approval.licence}, "
-            f"which expired on {day(approval.licence.valid_until)}.",
+            f"which expired on {day_in_words(approval.licence.valid_until)}.",
             licence=approval.licence,
             approval=approval,
         )

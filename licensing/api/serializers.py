@@ -6,10 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
+from simple_history.models import DeletedObject
 
+from licensing.history import Version
 from licensing.models import (
     Approval,
     Automaker,
@@ -276,8 +279,9 @@ class HistoryRecordSerializer(serializers.Serializer):
 M2M_LABELS = {"elements": "symbol", "hs_codes": "code"}
 
 
-def history_entry(record: Any, previous: Any | None) -> dict[str, Any]:
-    """A history record as HistoryRecordSerializer shows it; `previous` is the version before."""
+def history_entry(version: Version) -> dict[str, Any]:
+    """A saved version as HistoryRecordSerializer shows it."""
+    record = version.record
     user = record.history_user
     return {
         "history_id": record.history_id,
@@ -285,37 +289,29 @@ def history_entry(record: Any, previous: Any | None) -> dict[str, Any]:
         "history_user": user.username if user is not None else None,
         "history_type": record.history_type,
         "history_type_label": record.get_history_type_display(),
-        "changes": [] if previous is None else _changes(record, previous),
+        "changes": [
+            {
+                "field": change.field,
+                "old": _plain(change.field, change.old),
+                "new": _plain(change.field, change.new),
+            }
+            for change in version.changes
+        ],
     }
 
 
-def _changes(record: Any, previous: Any) -> list[dict[str, Any]]:
-    # The stored file's path stays hidden: a file change is shown by its original name.
-    delta = record.diff_against(previous, excluded_fields=["evidence_file_name"])
-    changes = []
-    for change in delta.changes:
-        old, new = change.old, change.new
-        if change.field == "evidence_file":
-            old, new = previous.evidence_file_name or None, record.evidence_file_name or None
-        elif change.field in M2M_LABELS:
-            old, new = (
-                _m2m_labels(record, change.field, old),
-                _m2m_labels(record, change.field, new),
-            )
-        changes.append({"field": change.field, "old": _plain(old), "new": _plain(new)})
-    return changes
-
-
-def _m2m_labels(record: Any, field: str, rows: list[dict[str, Any]]) -> list[str]:
-    meta = record.instance_type._meta.get_field(field)
-    ids = [row[meta.m2m_reverse_field_name()] for row in rows]
-    found = meta.related_model.objects.in_bulk(ids)
-    return sorted(getattr(found[pk], M2M_LABELS[field]) if pk in found else str(pk) for pk in ids)
-
-
-def _plain(value: Any) -> Any:
+def _plain(field: str, value: Any) -> Any:
+    """A value as JSON has it: a related object by its key, many-to-many members by label."""
+    if isinstance(value, list):
+        return sorted(_label(field, item) for item in value)
+    if isinstance(value, Model | DeletedObject):
+        return value.pk
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+def _label(field: str, item: Model | DeletedObject) -> str:
+    return str(item.pk) if isinstance(item, DeletedObject) else getattr(item, M2M_LABELS[field])

@@ -35,6 +35,7 @@ from licensing.api.serializers import (
     history_entry,
 )
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
+from licensing.history import versions
 from licensing.models import (
     Approval,
     Automaker,
@@ -46,9 +47,8 @@ from licensing.models import (
     Licence,
 )
 from licensing.selectors import (
-    RANK,
     automaker_status,
-    automakers_sorted,
+    automakers_listed,
     automakers_with_status,
     status_row,
 )
@@ -158,10 +158,12 @@ class AutomakerViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         query = _query(AutomakerListQuerySerializer, request)
-        automakers = automakers_with_status(on=query.get("on"))
-        if query.get("status"):
-            automakers = automakers.filter(status_rank=RANK[query["status"]])
-        page = self.paginate_queryset(automakers_sorted(automakers, query.get("ordering", "name")))
+        automakers = automakers_listed(
+            automakers_with_status(on=query.get("on")),
+            status=query.get("status", ""),
+            sort=query.get("ordering", "name"),
+        )
+        page = self.paginate_queryset(automakers)
         rows = [status_row(automaker) for automaker in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
@@ -187,14 +189,8 @@ class HistoryMixin:
     )
     @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request: Request, pk: str) -> Response:
-        records = list(
-            self.get_object()
-            .history.select_related("history_user")
-            .order_by("-history_date", "-history_id")
-        )
-        previous = dict(zip([r.history_id for r in records], [*records[1:], None], strict=True))
-        page = self.paginate_queryset(records)
-        entries = [history_entry(record, previous[record.history_id]) for record in page]
+        page = self.paginate_queryset(versions(self.get_object().history.all()))
+        entries = [history_entry(version) for version in page]
         return self.get_paginated_response(HistoryRecordSerializer(entries, many=True).data)
 
 

@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import ListView, View
 
+from core.views import PageMixin
 from licensing.alerts.forms import AlertSubscriptionForm
 from licensing.alerts.models import Alert, AlertSubscription
 from licensing.alerts.selectors import alerts_list
-from licensing.views.common import PageMixin
 
 
 class AlertListView(PageMixin, ListView):

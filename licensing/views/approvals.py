@@ -5,22 +5,20 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
-from licensing.models import Approval, Licence
+from licensing.models import Approval
 from licensing.selectors import approvals_with_cover, cover_status
-from licensing.views.common import FilterPageMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
@@ -33,13 +31,6 @@ class ApprovalListView(FilterPageMixin, FilterView):
     template_name = "licensing/approval_list.html"
     paginate_by = 50
     section = "approvals"
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        # Licences are labelled with their exporter: fetch them together for the select.
-        filterset.filters["licence"].queryset = Licence.objects.select_related("exporter")
-        label_empty_choices(filterset.form)
-        return filterset
 
 
 class ApprovalDetailView(PageMixin, DetailView):
@@ -62,7 +53,7 @@ class ApprovalDetailView(PageMixin, DetailView):
         context.update(
             on=on,
             cover=cover_status(self.object.cover_rank),
-            history=change_history(records, hidden=frozenset({"evidence_file"})),
+            history=change_history(records),
         )
         return context
 
@@ -82,26 +73,12 @@ class ApprovalEvidenceView(PermissionRequiredMixin, View):
         return FileResponse(handle, as_attachment=True, filename=filename)
 
 
-class ApprovalFormMixin(PageMixin):
+class ApprovalFormMixin(ServiceFormMixin):
     model = Approval
     form_class = ApprovalForm
     template_name = "licensing/approval_form.html"
     section = "approvals"
-
-    def store(self, form: ApprovalForm) -> Approval:
-        raise NotImplementedError
-
-    def form_valid(self, form: ApprovalForm) -> HttpResponse:
-        try:
-            approval = self.store(form)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(approval))
-        return redirect("licensing:approval-detail", pk=approval.pk)
-
-    def success_message(self, approval: Approval) -> str:
-        raise NotImplementedError
+    detail_url = "licensing:approval-detail"
 
 
 class ApprovalCreateView(ApprovalFormMixin, CreateView):

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from core.views import PageMixin
 from licensing import selectors
 from licensing.models import Automaker, Licence
-from licensing.selectors import RANK, CoverStatus
-from licensing.views.common import PageMixin
+from licensing.selectors import CoverStatus
 
 COLUMNS = [
     ("name", "Automaker"),
@@ -79,10 +79,7 @@ class AutomakerListView(PageMixin, ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        automakers = self.all_automakers
-        if self.status:
-            automakers = automakers.filter(status_rank=RANK[self.status])
-        return selectors.automakers_sorted(automakers, self.sort)
+        return selectors.automakers_listed(self.all_automakers, status=self.status, sort=self.sort)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -6,20 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.filters import LicenceFilter
 from licensing.forms import LicenceForm, statuses_from
 from licensing.models import Licence
 from licensing.selectors import licences_expiring
-from licensing.views.common import FilterPageMixin, PageMixin, label_empty_choices
 from licensing.views.history import change_history
 
 
@@ -44,11 +41,6 @@ class LicenceListView(FilterPageMixin, FilterView):
     template_name = "licensing/licence_list.html"
     paginate_by = 50
     section = "licences"
-
-    def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
-        label_empty_choices(filterset.form)
-        return filterset
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -93,31 +85,17 @@ class LicenceDetailView(PageMixin, DetailView):
         return context
 
 
-class LicenceFormMixin(PageMixin):
+class LicenceFormMixin(ServiceFormMixin):
     model = Licence
     form_class = LicenceForm
     template_name = "licensing/licence_form.html"
     section = "licences"
+    detail_url = "licensing:licence-detail"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["lifecycle"] = [(status, statuses_from(status)) for status in Licence.Status]
         return context
-
-    def store(self, form: LicenceForm) -> Licence:
-        raise NotImplementedError
-
-    def form_valid(self, form: LicenceForm) -> HttpResponse:
-        try:
-            licence = self.store(form)
-        except ValidationError as error:
-            form.add_service_error(error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(licence))
-        return redirect("licensing:licence-detail", pk=licence.pk)
-
-    def success_message(self, licence: Licence) -> str:
-        raise NotImplementedError
 
 
 class LicenceCreateView(LicenceFormMixin, CreateView):

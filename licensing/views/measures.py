@@ -10,10 +10,10 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.views import PageMixin
 from licensing.forms import MeasureDayForm
 from licensing.models import ControlMeasure
 from licensing.selectors import measures_in_force
-from licensing.views.common import PageMixin
 
 
 @dataclass
@@ -85,6 +85,7 @@ class ControlMeasureListView(PageMixin, TemplateView):
             on=on,
             element=element,
             hs_code=hs_code,
+            changed=on != today or element is not None or hs_code is not None,
             in_force=[measure_row(measure, on, in_force_ids) for measure in in_force],
             timeline=[measure_row(measure, on, in_force_ids) for measure in page],
             page_obj=page,

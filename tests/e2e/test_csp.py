@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from config.roles import ANALYST
+from core.roles import ANALYST
 from dashboards.services import monthly_summaries_rebuild
 from exports.series import series_sync
 from tests.conftest import user_with_role

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from config.roles import ANALYST, COMPLIANCE, roles_sync
+from core.roles import ANALYST, COMPLIANCE, roles_sync
 from licensing.models import Approval, Automaker
 from tests.e2e.conftest import log_in
 from tests.factories import UserFactory

@@ -7,8 +7,11 @@ import math
 import pandas as pd
 import pytest
 
+from core.periods import parse_period
 from exports.parsers import RowError
-from exports.parsers.validation import parse_period, validate_rows
+from exports.parsers.base import VALUE_UNITS
+from exports.parsers.validation import validate_rows
+from exports.services.writing import UNIT_FACTORS
 
 from .files import KNOWN_SERIES, parse, raregate_csv
 
@@ -254,3 +257,8 @@ def test_it_scales_figures_and_names_source_columns_in_messages():
         {"line": 3, "column": "netWgt", "message": "netWgt is negative: -3"}
     ]
     assert not math.isnan(rows["value"][0])
+
+
+def test_every_value_unit_the_parsers_accept_is_named_and_has_a_factor():
+    assert VALUE_UNITS == ("CNY_100M", "CNY_10K", "USD", "USD_1K", "USD_1M")
+    assert set(UNIT_FACTORS) == set(VALUE_UNITS)

@@ -19,7 +19,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exports.models import ExportRecord, ImportBatch, Series
-from exports.presentation import spreadsheet_safe
 from tests.factories import UserFactory
 
 DATA = Path(settings.BASE_DIR) / "data" / "exports"
@@ -341,25 +340,6 @@ def test_the_errors_csv_has_every_error_with_formulas_neutralised(analyst_client
     assert len(table) == 1 + 250
     assert table[1] == ["2", "tonnes", '\'=HYPERLINK("http://evil")']
     assert table[-1] == ["251", "tonnes", "line 251: not a number"]
-
-
-@pytest.mark.parametrize(
-    ("cell", "safe"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+33 1 23", "'+33 1 23"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("tonnes", "tonnes"),
-        ("a=b", "a=b"),
-        (12, "12"),
-        (None, ""),
-    ],
-)
-def test_spreadsheet_safe_neutralises_cells_a_spreadsheet_would_run(cell, safe):
-    assert spreadsheet_safe(cell) == safe
 
 
 def test_the_detail_shows_counts_skipped_reasons_and_warnings(analyst_client):

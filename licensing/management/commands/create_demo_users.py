@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from config.roles import ANALYST, COMPLIANCE, MANAGER
+from core.roles import ANALYST, COMPLIANCE, MANAGER
 
 # Demo log-ins only: `make demo` runs this; no migration ever does.
 DEMO_USERS = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from config.roles import ROLE_PERMISSIONS, roles_sync
+from core.roles import ROLE_PERMISSIONS, roles_sync
 
 
 class Command(BaseCommand):

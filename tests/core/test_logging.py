@@ -46,7 +46,7 @@ def json_lines():
 
 def test_settings_format_console_logs_as_json():
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
-    assert "config.middleware.RequestLogMiddleware" in settings.MIDDLEWARE
+    assert "core.middleware.RequestLogMiddleware" in settings.MIDDLEWARE
 
 
 def test_a_request_writes_one_json_line_with_its_user(analyst, json_lines):

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON line per request (config.middleware) and per Celery task (here)."""
+"""Structured logs: one JSON line per request (core.middleware) and per Celery task (here)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 
-from config.api.throttling import CACHE_ERRORS
+from core.api.throttling import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
 

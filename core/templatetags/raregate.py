@@ -1,4 +1,5 @@
-"""Template filters for the licensing pages: dates as <time> elements, day counts in words."""
+"""Template filters of every app's pages (`{% load raregate %}`): dates as <time> elements, day
+counts in words."""
 
 from __future__ import annotations
 

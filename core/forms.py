@@ -1,33 +1,24 @@
-"""What licensing pages share: a permission, a place in the navigation, friendly filters."""
+"""What every app's forms share: a service's errors on the form, friendly filter selects."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 
-class PageMixin(PermissionRequiredMixin):
-    """A page that needs a permission (403 without it) and marks its navigation section."""
+class ServiceErrorsMixin:
+    """A form whose data a service stores, and which shows that service's errors."""
 
-    section = ""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["section"] = self.section
-        return context
-
-
-class FilterPageMixin(PageMixin):
-    """A FilterView page that says whether its query asks for any filter (its "Clear" link)."""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["filtered"] = any(self.request.GET.get(name) for name in self.filterset.filters)
-        return context
+    def add_service_error(self, error: ValidationError) -> None:
+        """Put a service's error beside the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                known = field in self.fields or field == NON_FIELD_ERRORS
+                self.add_error(field if known else None, errors)
+        else:
+            self.add_error(None, error)
 
 
 class QuickSelect(forms.Select):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 
-from config.roles import ROLE_PERMISSIONS, roles_sync
+from core.roles import ROLE_PERMISSIONS, roles_sync
 
 
 def permissions_of(group: Group) -> set[str]:

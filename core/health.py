@@ -12,7 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.tasks import HEARTBEAT_KEY
+from core.tasks import HEARTBEAT_KEY
 
 WORKER_STALE_SECONDS = 180  # the heartbeat runs every 60 s
 REDIS_TIMEOUT_SECONDS = 0.5

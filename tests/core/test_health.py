@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -10,7 +14,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client, override_settings
 
-from config.tasks import HEARTBEAT_KEY, worker_heartbeat
+from core.tasks import HEARTBEAT_KEY, worker_heartbeat
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +40,7 @@ def test_healthz_needs_no_login_and_reports_each_component():
 @override_settings(REDIS_URL="")
 def test_healthz_answers_503_without_detail_when_the_database_fails():
     with mock.patch(
-        "config.health.connection.cursor", side_effect=OperationalError("secret host detail")
+        "core.health.connection.cursor", side_effect=OperationalError("secret host detail")
     ):
         response = Client().get("/healthz")
 
@@ -68,13 +72,30 @@ def test_the_worker_is_ok_after_a_heartbeat_and_stale_after_three_minutes():
 def test_the_heartbeat_is_on_the_beat_schedule_and_imported_by_the_worker():
     from django.conf import settings
 
-    from config.celery import app
-
     schedule = {
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
-    assert schedule["config.tasks.worker_heartbeat"] == 60
-    assert "config.tasks" in app.conf.imports
+    assert schedule["core.tasks.worker_heartbeat"] == 60
+    assert "core.tasks.worker_heartbeat" in worker_tasks()
+
+
+def worker_tasks() -> str:
+    """The tasks a worker process registers: autodiscovery alone, no URLconf imported."""
+    script = (
+        "import django; django.setup()\n"
+        "from config.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print(sorted(app.tasks))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+    )
+    return done.stdout
 
 
 def test_a_page_that_loses_the_database_answers_a_plain_503(compliance_client):
@@ -103,7 +124,7 @@ def test_the_api_answers_a_json_503_when_the_database_is_lost(compliance_client)
 
 
 def test_a_database_error_outside_a_view_is_a_503_too(rf):
-    from config.middleware import server_error
+    from core.middleware import server_error
 
     request = rf.get("/imports/")
     try:
