@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core.views import PageMixin
+from core.views import PageMixin, pager
 from licensing.forms import MeasureDayForm
 from licensing.models import ControlMeasure
 from licensing.selectors import measures_in_force
@@ -88,6 +88,6 @@ class ControlMeasureListView(PageMixin, TemplateView):
             changed=on != today or element is not None or hs_code is not None,
             in_force=[measure_row(measure, on, in_force_ids) for measure in in_force],
             timeline=[measure_row(measure, on, in_force_ids) for measure in page],
-            page_obj=page,
+            pager=pager(self.request, page),
         )
         return context
