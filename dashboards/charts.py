@@ -311,10 +311,16 @@ def _free_level(day: date, last_on_level: dict[int, date]) -> int:
 
 
 def _dates(values: Iterable) -> list[date]:
-    return [stamp.date() for stamp in pd.to_datetime(pd.Series(list(values), dtype=object))]
+    values = list(values)
+    # Dates as the database gives them need no parsing (thousands of them on a destinations chart).
+    if all(type(value) is date for value in values):
+        return values
+    return [stamp.date() for stamp in pd.to_datetime(pd.Series(values, dtype=object))]
 
 
 def _floats(values: Iterable) -> list[float]:
+    if isinstance(values, pd.Series) and values.dtype.kind == "f":
+        return values.tolist()  # floats already, missing ones NaN
     return [math.nan if pd.isna(value) else float(value) for value in values]
 
 

@@ -10,11 +10,13 @@ figure's JSON (type application/json, never executed).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 import pycountry
 from django.core.cache import cache
@@ -119,23 +121,22 @@ def year_to_date(*, version: int, series: str, partner: str = "", year: int) -> 
 
 def destinations(
     *, version: int, series: str, start: date | None = None, end: date | None = None
-) -> SafeString:
-    """Stacked monthly tonnes of the leading partners."""
+) -> tuple[Callable[[], SafeString], Callable[[], SafeString]]:
+    """The stacked monthly tonnes of the leading partners, and the tonnes by partner in the
+    latest period on a world map: each drawn when called, both from one reading of the
+    figures (and none when both are cached)."""
+    frame = functools.cache(
+        functools.partial(selectors.destination_frame, series=series, start=start, end=end)
+    )
+    choice = {"series": series, "start": start, "end": end}
 
-    def build() -> go.Figure | None:
-        frame = selectors.destination_frame(series=series, start=start, end=end)
-        return None if frame.empty else charts.destination_bars(frame)
+    def drawn(kind: str, draw: Callable[[pd.DataFrame], go.Figure]) -> Callable[[], SafeString]:
+        def build() -> go.Figure | None:
+            return None if frame().empty else draw(frame())
 
-    return _cached(DESTINATIONS, build, version, series=series, start=start, end=end)
+        return functools.partial(_cached, kind, build, version, **choice)
 
-
-def destination_map(
-    *, version: int, series: str, start: date | None = None, end: date | None = None
-) -> SafeString:
-    """Tonnes by partner in the latest period of the range, on a world map."""
-
-    def build() -> go.Figure | None:
-        frame = selectors.destination_frame(series=series, start=start, end=end)
-        return None if frame.empty else charts.destination_map(frame)
-
-    return _cached(DESTINATION_MAP, build, version, series=series, start=start, end=end)
+    return (
+        drawn(DESTINATIONS, charts.destination_bars),
+        drawn(DESTINATION_MAP, charts.destination_map),
+    )

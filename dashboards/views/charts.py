@@ -192,15 +192,14 @@ class ChartsView(PageMixin, TemplateView):
             )
         destination_charts = []
         if choice.destinations:
+            bars, world = figures.destinations(**area)
             destination_charts = [
                 Chart(
-                    figures.DESTINATIONS,
-                    partial(figures.destinations, **area),
-                    filename=f"raregate_{choice.series}_destinations",
+                    figures.DESTINATIONS, bars, filename=f"raregate_{choice.series}_destinations"
                 ),
                 Chart(
                     figures.DESTINATION_MAP,
-                    partial(figures.destination_map, **area),
+                    world,
                     filename=f"raregate_{choice.series}_destination-map",
                 ),
             ]
