@@ -30,7 +30,8 @@ class QuickSelect(forms.Select):
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # Through iter(): list() would ask a ModelChoiceIterator its length, a COUNT query.
+        choices = list(iter(self.choices))
         if any(isinstance(label, list | tuple) for _, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups
         chosen = set(self.format_value(value))
