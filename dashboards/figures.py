@@ -99,9 +99,10 @@ def monthly(
             frame, title=f"{series_title(series, partner)}, tonnes", events=shown
         )
 
-    digest = hashlib.blake2b(events.to_csv(index=False).encode(), digest_size=16).hexdigest()
+    # The events are part of the choice: a changed measure is another key.
+    marked = events.to_csv(index=False)
     return _cached(
-        MONTHLY, build, version, series=series, partner=partner, start=start, end=end, events=digest
+        MONTHLY, build, version, series=series, partner=partner, start=start, end=end, events=marked
     )
 
 

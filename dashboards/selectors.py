@@ -176,8 +176,9 @@ def _merged(names: list[str], suffix: str) -> str:
     return "; ".join(names) + suffix
 
 
-def policy_events(*, start: date | None = None, end: date | None = None) -> pd.DataFrame:
-    """Dates to mark on charts: measures taking effect, suspensions, general licences, expiries.
+def policy_events() -> pd.DataFrame:
+    """Dates to mark on charts: measures taking effect, suspensions, general licences, expiries,
+    all of them (a chart keeps those of its months).
 
     Events of one kind on one day are merged ("Nos. 57, 61, 62 suspended").
     """
@@ -217,8 +218,4 @@ def policy_events(*, start: date | None = None, end: date | None = None) -> pd.D
         noun = "licence expires" if count == 1 else f"{count} licences expire"
         events.append({"date": row["valid_until"], "label": noun, "kind": "licence_expiry"})
     frame = pd.DataFrame(events, columns=["date", "label", "kind"])
-    if start:
-        frame = frame[frame["date"] >= start]
-    if end:
-        frame = frame[frame["date"] <= end]
     return frame.sort_values("date").reset_index(drop=True)

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from core.periods import month_index
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.models import ExportRecord
 from exports.selectors import import_batch_changes
@@ -120,8 +121,7 @@ class Scope:
     @property
     def months(self) -> int:
         """Months rebuilt: at most one summary each."""
-        before, first = self.rebuilt_before, self.first
-        return (before.year - first.year) * 12 + before.month - first.month
+        return month_index(self.rebuilt_before) - month_index(self.first)
 
 
 def _summary_sql(*, scopes: int = 0) -> str:
