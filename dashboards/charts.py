@@ -1,17 +1,22 @@
-"""Plotly figures for the dashboards: a pandas DataFrame in, a plotly Figure out; no ORM.
+"""Plotly figures for the dashboards: a pandas DataFrame in, a plotly figure out; no ORM.
+
+A figure is the dict plotly.js draws ({"data": [...], "layout": {...}}), dates as dates and no
+NaN, ready for figure_json. Not plotly.graph_objects: validating and copying every value through
+them took 20-40 ms a figure, most of the charts page. tests/dashboards/test_charts.py checks that
+each builder's figure is one plotly.graph_objects.Figure accepts.
 
 The frames are built by dashboards/selectors.py; the builders only draw what they are given.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
+from django.core.serializers.json import DjangoJSONEncoder
 
 from core.formatting import day_in_words, percent
 from core.periods import add_months, months_spanned, period_name, year_to_date_name
@@ -37,7 +42,9 @@ LAYOUT = {
     "hoverlabel": {"font": {"family": "system-ui, sans-serif"}},
     "hovermode": "closest",
 }
-TEMPLATE = go.layout.Template(layout=LAYOUT)
+TEMPLATE = {"layout": LAYOUT}
+
+Figure = dict
 
 OTHER = "Other"
 OTHER_COLOUR = "#c3cad4"
@@ -60,155 +67,164 @@ EVENT_LEVEL_STEP = 0.07
 
 def monthly_bars(
     summary: pd.DataFrame, *, title: str, events: pd.DataFrame | None = None
-) -> go.Figure:
+) -> Figure:
     """Tonnes per period as bars, a January–February span as one wide labelled bar."""
     starts = _dates(summary["period_start"])
     ends = _dates(summary["period_end"])
     spans = [start != end for start, end in zip(starts, ends, strict=True)]
+    tonnes = _floats(summary["tonnes"])
     hover = [
         "<br>".join(
             [
                 f"<b>{label}</b>",
-                _tonnes(tonnes),
+                _tonnes(value),
                 f"MoM {_percent(mom)}",
                 f"YoY {_percent(yoy)}",
             ]
         )
-        for label, tonnes, mom, yoy in zip(
+        for label, value, mom, yoy in zip(
             summary["label"],
-            _floats(summary["tonnes"]),
+            tonnes,
             _floats(summary["mom_pct"]),
             _floats(summary["yoy_pct"]),
             strict=True,
         )
     ]
-    figure = _figure(title=title)
-    figure.add_trace(
-        go.Bar(
-            name="tonnes",
-            x=[_middle(start, end) for start, end in zip(starts, ends, strict=True)],
-            y=_floats(summary["tonnes"]),
-            width=[
-                BAR_WIDTH_MS * months_spanned(start, end)
-                for start, end in zip(starts, ends, strict=True)
-            ],
-            marker={
-                "color": [SPAN if span else PRIMARY for span in spans],
-                "pattern": {
-                    "shape": ["/" if span else "" for span in spans],
-                    "fillmode": "replace",
-                    "fgcolor": "white",
-                    "fgopacity": 0.4,
-                },
+    bars = {
+        "type": "bar",
+        "name": "tonnes",
+        "x": [_middle(start, end) for start, end in zip(starts, ends, strict=True)],
+        "y": _numbers(tonnes),
+        "width": [
+            BAR_WIDTH_MS * months_spanned(start, end)
+            for start, end in zip(starts, ends, strict=True)
+        ],
+        "marker": {
+            "color": [SPAN if span else PRIMARY for span in spans],
+            "pattern": {
+                "shape": ["/" if span else "" for span in spans],
+                "fillmode": "replace",
+                "fgcolor": "white",
+                "fgopacity": 0.4,
             },
-            text=[
-                period_name(s, e, short=True) if span else ""
-                for s, e, span in zip(starts, ends, spans, strict=True)
-            ],
-            # Above the bar at full size: inside, plotly would shrink it to the bar's width.
-            textposition="outside",
-            constraintext="inside",
-            textangle=0,
-            outsidetextfont={"color": PRIMARY, "size": 12},
-            cliponaxis=False,
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-        )
-    )
-    figure.update_xaxes(type="date", tickformat="%b %Y")
-    if len(starts):
+        },
+        "text": [
+            period_name(s, e, short=True) if span else ""
+            for s, e, span in zip(starts, ends, spans, strict=True)
+        ],
+        # Above the bar at full size: inside, plotly would shrink it to the bar's width.
+        "textposition": "outside",
+        "constraintext": "inside",
+        "textangle": 0,
+        "outsidetextfont": {"color": PRIMARY, "size": 12},
+        "cliponaxis": False,
+        "hovertext": hover,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "showlegend": False,
+    }
+    xaxis: dict = {"type": "date", "tickformat": "%b %Y"}
+    if starts:
         # The data's months, so that event labels do not stretch the axis past them.
-        first, last = min(starts), add_months(max(ends), 1)
-        figure.update_xaxes(range=[first.isoformat(), last.isoformat()])
-    figure.update_yaxes(title_text="tonnes", tickformat=",")
+        xaxis["range"] = [min(starts), add_months(max(ends), 1)]
+    yaxis = {"title": {"text": "tonnes"}, "tickformat": ","}
+    figure = _figure(title=title, data=[bars], xaxis=xaxis, yaxis=yaxis)
     if events is not None:
         add_events(figure, events)
     return figure
 
 
-def year_to_date_lines(summary: pd.DataFrame, *, year: int) -> go.Figure:
+def year_to_date_lines(summary: pd.DataFrame, *, year: int) -> Figure:
     """Cumulative tonnes of `year` against `year - 1`, month by month, complete points only."""
-    figure = _figure(title=f"Year to date, {year} against {year - 1}")
-    rows = pd.DataFrame(
-        {
-            "end": _dates(summary["period_end"]),
-            "ytd": _floats(summary["ytd_tonnes"]),
-            "complete": [_true(value) for value in summary["ytd_complete"]],
-            "ytd_yoy": _floats(summary["ytd_yoy_pct"]),
-        }
+    rows = list(
+        zip(
+            _dates(summary["period_end"]),
+            _floats(summary["ytd_tonnes"]),
+            [_true(value) for value in summary["ytd_complete"]],
+            _floats(summary["ytd_yoy_pct"]),
+            strict=True,
+        )
     )
+    lines = []
     for shown, colour, dash in ((year, PRIMARY, "solid"), (year - 1, ACCENT, "dash")):
-        in_year = pd.Series(
-            [end.year == shown for end in rows["end"]], index=rows.index, dtype=bool
-        )
-        points = rows[in_year & rows["complete"]]
-        months = [end.month for end in points["end"]]
+        points = [row for row in rows if row[0].year == shown and row[2]]
         hover = []
-        for month, ytd, ytd_yoy in zip(months, points["ytd"], points["ytd_yoy"], strict=True):
-            lines = [f"<b>{year_to_date_name(date(shown, month, 1), short=True)}</b>", _tonnes(ytd)]
+        for end, ytd, _, ytd_yoy in points:
+            name = year_to_date_name(date(shown, end.month, 1), short=True)
+            text = [f"<b>{name}</b>", _tonnes(ytd)]
             if not math.isnan(ytd_yoy):
-                lines.append(f"YoY {_percent(ytd_yoy)}")
-            hover.append("<br>".join(lines))
-        figure.add_trace(
-            go.Scatter(
-                name=str(shown),
-                x=months,
-                y=list(points["ytd"]),
-                mode="lines+markers",
-                line={"color": colour, "dash": dash, "width": 2.5},
-                marker={"size": 6},
-                hovertext=hover,
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+                text.append(f"YoY {_percent(ytd_yoy)}")
+            hover.append("<br>".join(text))
+        lines.append(
+            {
+                "type": "scatter",
+                "name": str(shown),
+                "x": [end.month for end, *_ in points],
+                "y": _numbers(ytd for _, ytd, *_ in points),
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 2.5},
+                "marker": {"size": 6},
+                "hovertext": hover,
+                "hovertemplate": "%{hovertext}<extra></extra>",
+            }
         )
-    figure.update_xaxes(
-        tickmode="array",
-        tickvals=list(range(1, 13)),
-        ticktext=[date(2000, month, 1).strftime("%b") for month in range(1, 13)],
-        range=[0.5, 12.5],
+    return _figure(
+        title=f"Year to date, {year} against {year - 1}",
+        data=lines,
+        xaxis={
+            "tickmode": "array",
+            "tickvals": list(range(1, 13)),
+            "ticktext": [date(2000, month, 1).strftime("%b") for month in range(1, 13)],
+            "range": [0.5, 12.5],
+        },
+        yaxis={"title": {"text": "tonnes, cumulative"}, "tickformat": ","},
     )
-    figure.update_yaxes(title_text="tonnes, cumulative", tickformat=",")
-    return figure
 
 
-def destination_bars(destinations: pd.DataFrame, *, top: int = 8) -> go.Figure:
-    """Stacked monthly tonnes of the `top` partners by total, the rest summed as "Other"."""
-    figure = _figure(title="By destination")
-    figure.update_layout(barmode="stack", hovermode="x unified", legend_traceorder="normal")
-    figure.update_yaxes(title_text="tonnes", tickformat=",")
+def destination_bars(destinations: pd.DataFrame) -> Figure:
+    """Stacked monthly tonnes by partner, largest total first; a missing partner (the partners
+    summed together by dashboards.selectors.destination_stack) last, as "Other"."""
+    figure = _figure(
+        title="By destination",
+        yaxis={"title": {"text": "tonnes"}, "tickformat": ","},
+        barmode="stack",
+        hovermode="x unified",
+        legend={"traceorder": "normal"},
+    )
     if destinations.empty:
         return figure
-    table = (
-        _tidy(destinations)
-        .pivot_table(index="period_start", columns="partner", values="tonnes", aggfunc="sum")
-        .sort_index()
-    )
-    totals = table.sum().reset_index(name="total")
+    by_partner: dict[str | None, list[tuple[date, float]]] = {}
+    for start, partner, tonnes in zip(
+        _dates(destinations["period_start"]),
+        destinations["partner"],
+        _floats(destinations["tonnes"]),
+        strict=True,
+    ):
+        if not math.isnan(tonnes):
+            by_partner.setdefault(None if pd.isna(partner) else partner, []).append((start, tonnes))
+    totals = {partner: sum(t for _, t in rows) for partner, rows in by_partner.items() if partner}
     # Ties broken by partner code, so that the same data always stacks the same way.
-    totals = totals.sort_values(["total", "partner"], ascending=[False, True])
-    leaders = list(totals["partner"][:top])
-    rest = [partner for partner in table.columns if partner not in leaders]
-    columns = [(partner, table[partner], None) for partner in leaders]
-    if rest:
-        columns.append((OTHER, table[rest].sum(axis=1, min_count=1), OTHER_COLOUR))
-    for name, tonnes, colour in columns:
-        tonnes = tonnes.dropna()
-        figure.add_trace(
-            go.Bar(
-                name=name,
-                x=list(tonnes.index),
-                y=list(tonnes),
-                marker_color=colour,
-                hovertext=[f"{name}: {_tonnes(value)}" for value in tonnes],
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
-        )
-    figure.update_xaxes(type="date", tickformat="%b %Y")
+    order = sorted(totals, key=lambda partner: (-totals[partner], partner))
+    columns = [(partner, by_partner[partner], None) for partner in order]
+    if None in by_partner:
+        columns.append((OTHER, by_partner[None], OTHER_COLOUR))
+    for name, rows, colour in columns:
+        rows.sort()
+        trace = {
+            "type": "bar",
+            "name": name,
+            "x": [start for start, _ in rows],
+            "y": [tonnes for _, tonnes in rows],
+            "hovertext": [f"{name}: {_tonnes(tonnes)}" for _, tonnes in rows],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
+        if colour:
+            trace["marker"] = {"color": colour}
+        figure["data"].append(trace)
+    figure["layout"]["xaxis"] = {"type": "date", "tickformat": "%b %Y"}
     return figure
 
 
-def destination_map(destinations: pd.DataFrame) -> go.Figure:
+def destination_map(destinations: pd.DataFrame) -> Figure:
     """Tonnes by partner in the latest period of the frame, on a world map."""
     frame = _tidy(destinations)
     latest = frame[frame["period_start"] == frame["period_start"].max()] if len(frame) else frame
@@ -219,43 +235,46 @@ def destination_map(destinations: pd.DataFrame) -> go.Figure:
         title = f"By destination, {period_name(start, end)}"
     else:
         title = "By destination: no data"
-    figure = _figure(title=title)
-    figure.add_trace(
-        go.Choropleth(
-            locationmode="ISO-3",
-            locations=list(by_partner["partner"]),
-            z=list(by_partner["tonnes"]),
-            colorscale=[[0, "#e8eef5"], [1, PRIMARY]],
-            marker_line={"color": "white", "width": 0.5},
-            colorbar={"title": {"text": "tonnes"}, "tickformat": ","},
-            hovertext=[
-                f"<b>{partner}</b><br>{_tonnes(tonnes)}"
-                for partner, tonnes in zip(by_partner["partner"], by_partner["tonnes"], strict=True)
-            ],
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
+    world = {
+        "type": "choropleth",
+        "locationmode": "ISO-3",
+        "locations": by_partner["partner"].tolist(),
+        "z": by_partner["tonnes"].tolist(),
+        "colorscale": [[0, "#e8eef5"], [1, PRIMARY]],
+        "marker": {"line": {"color": "white", "width": 0.5}},
+        "colorbar": {"title": {"text": "tonnes"}, "tickformat": ","},
+        "hovertext": [
+            f"<b>{partner}</b><br>{_tonnes(tonnes)}"
+            for partner, tonnes in zip(by_partner["partner"], by_partner["tonnes"], strict=True)
+        ],
+        "hovertemplate": "%{hovertext}<extra></extra>",
+    }
+    return _figure(
+        title=title,
+        data=[world],
+        geo={
+            "showframe": False,
+            "showcoastlines": False,
+            "showcountries": True,
+            "countrycolor": "white",
+            "showland": True,
+            "landcolor": "#f3f5f8",
+            "projection": {"type": "natural earth"},
+            # plotly.js 4 crops to the locations by default; managers need the whole world.
+            "fitbounds": False,
+        },
+        margin={"l": 0, "r": 0, "t": 48, "b": 0},
     )
-    figure.update_geos(
-        showframe=False,
-        showcoastlines=False,
-        showcountries=True,
-        countrycolor="white",
-        showland=True,
-        landcolor="#f3f5f8",
-        projection_type="natural earth",
-        # plotly.js 4 crops to the locations by default; managers need the whole world.
-        fitbounds=False,
-    )
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 48, "b": 0})
-    return figure
 
 
-def add_events(figure: go.Figure, events: pd.DataFrame) -> go.Figure:
+def add_events(figure: Figure, events: pd.DataFrame) -> Figure:
     """Mark each event with a dashed vertical line and its label, coloured by kind."""
     rows = sorted(
         zip(_dates(events["date"]), events["label"], events["kind"], strict=True),
         key=lambda row: row[0],
     )
+    layout = figure["layout"]
+    shapes, annotations = layout.setdefault("shapes", []), layout.setdefault("annotations", [])
     last_on_level: dict[int, date] = {}
     for day, label, kind in rows:
         if kind not in EVENT_COLOURS:
@@ -263,42 +282,56 @@ def add_events(figure: go.Figure, events: pd.DataFrame) -> go.Figure:
         colour = EVENT_COLOURS[kind]
         level = _free_level(day, last_on_level)
         last_on_level[level] = day
-        figure.add_shape(
-            type="line",
-            xref="x",
-            yref="paper",
-            x0=day,
-            x1=day,
-            y0=0,
-            y1=1,
-            line={"color": colour, "width": 1.5, "dash": "dash"},
-            layer="above",
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day,
+                "x1": day,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": colour, "width": 1.5, "dash": "dash"},
+                "layer": "above",
+            }
         )
-        figure.add_annotation(
-            x=day,
-            xref="x",
-            y=round(1 - level * EVENT_LEVEL_STEP, 3),
-            yref="paper",
-            xanchor="left",
-            yanchor="top",
-            xshift=3,
-            text=label,
-            showarrow=False,
-            align="left",
-            font={"size": 11, "color": colour},
-            bgcolor="rgba(255, 255, 255, 0.85)",
-            hovertext=f"{label}, {day_in_words(day)}",
+        annotations.append(
+            {
+                "x": day,
+                "xref": "x",
+                "y": round(1 - level * EVENT_LEVEL_STEP, 3),
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "xshift": 3,
+                "text": label,
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 11, "color": colour},
+                "bgcolor": "rgba(255, 255, 255, 0.85)",
+                "hovertext": f"{label}, {day_in_words(day)}",
+            }
         )
     return figure
 
 
-def figure_json(figure: go.Figure) -> str:
-    """The figure as JSON, for the cache and for embedding in a page."""
-    return pio.to_json(figure, validate=False)
+class FigureEncoder(DjangoJSONEncoder):
+    """Dates as ISO dates; a NaN or infinity, which JSON.parse refuses, is an error."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **{**kwargs, "allow_nan": False})
 
 
-def _figure(*, title: str) -> go.Figure:
-    return go.Figure(layout={"template": TEMPLATE, "title": {"text": title}})
+def figure_json(figure: Figure) -> str:
+    """The figure as JSON, as plotly.js reads it."""
+    return json.dumps(figure, cls=FigureEncoder)
+
+
+def _figure(*, title: str, data: list | None = None, **layout: object) -> Figure:
+    return {
+        "data": data or [],
+        "layout": {"template": TEMPLATE, "title": {"text": title}, **layout},
+    }
 
 
 def _free_level(day: date, last_on_level: dict[int, date]) -> int:
@@ -322,6 +355,11 @@ def _floats(values: Iterable) -> list[float]:
     if isinstance(values, pd.Series) and values.dtype.kind == "f":
         return values.tolist()  # floats already, missing ones NaN
     return [math.nan if pd.isna(value) else float(value) for value in values]
+
+
+def _numbers(values: Iterable[float]) -> list[float | None]:
+    """Floats for JSON: a missing one (NaN) is null, a gap plotly.js draws as such."""
+    return [None if math.isnan(value) else value for value in values]
 
 
 def _true(value: object) -> bool:

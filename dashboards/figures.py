@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import pycountry
 from django.core.cache import cache
 from django.utils.html import json_script
@@ -45,15 +43,13 @@ def figure_key(kind: str, version: int, **choice: object) -> str:
 
 
 def _cached(
-    kind: str, build: Callable[[], go.Figure | None], version: int, **choice: object
+    kind: str, build: Callable[[], charts.Figure | None], version: int, **choice: object
 ) -> SafeString:
     key = figure_key(kind, version, **choice)
     script = cache.get(key)
     if script is None:
         figure = build()
-        script = (
-            EMPTY if figure is None else json_script(json.loads(charts.figure_json(figure)), kind)
-        )
+        script = EMPTY if figure is None else json_script(figure, kind, charts.FigureEncoder)
         cache.set(key, script, TIMEOUT)
     return script
 
@@ -89,7 +85,7 @@ def monthly(
     """Tonnes per period as bars, with the policy events of the same months."""
     events = selectors.policy_events()
 
-    def build() -> go.Figure | None:
+    def build() -> charts.Figure | None:
         frame = selectors.summary_frame(series=series, partner=partner, start=start, end=end)
         if frame.empty:
             return None
@@ -109,7 +105,7 @@ def monthly(
 def year_to_date(*, version: int, series: str, partner: str = "", year: int) -> SafeString:
     """The year to date of `year` against the year before."""
 
-    def build() -> go.Figure | None:
+    def build() -> charts.Figure | None:
         frame = selectors.summary_frame(
             series=series, partner=partner, start=date(year - 1, 1, 1), end=date(year, 12, 1)
         )
@@ -124,20 +120,19 @@ def destinations(
     *, version: int, series: str, start: date | None = None, end: date | None = None
 ) -> tuple[Callable[[], SafeString], Callable[[], SafeString]]:
     """The stacked monthly tonnes of the leading partners, and the tonnes by partner in the
-    latest period on a world map: each drawn when called, both from one reading of the
-    figures (and none when both are cached)."""
-    frame = functools.cache(
-        functools.partial(selectors.destination_frame, series=series, start=start, end=end)
-    )
+    latest period on a world map: each read and drawn when called."""
     choice = {"series": series, "start": start, "end": end}
 
-    def drawn(kind: str, draw: Callable[[pd.DataFrame], go.Figure]) -> Callable[[], SafeString]:
-        def build() -> go.Figure | None:
-            return None if frame().empty else draw(frame())
+    def drawn(
+        kind: str, read: Callable[..., pd.DataFrame], draw: Callable[[pd.DataFrame], charts.Figure]
+    ) -> Callable[[], SafeString]:
+        def build() -> charts.Figure | None:
+            frame = read(**choice)
+            return None if frame.empty else draw(frame)
 
         return functools.partial(_cached, kind, build, version, **choice)
 
     return (
-        drawn(DESTINATIONS, charts.destination_bars),
-        drawn(DESTINATION_MAP, charts.destination_map),
+        drawn(DESTINATIONS, selectors.destination_stack, charts.destination_bars),
+        drawn(DESTINATION_MAP, selectors.destination_latest, charts.destination_map),
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from core.forms import QuickSelect
 from core.periods import MONTH_FORMAT
 from dashboards import selectors
 from dashboards.figures import partners
@@ -23,8 +24,9 @@ class MonthField(forms.DateField):
 class ChartsForm(forms.Form):
     """What the charts page draws: one series, one partner ("" = all destinations), a range."""
 
-    series = forms.ChoiceField(label="Series")
-    partner = forms.ChoiceField(label="Partner", required=False)
+    # Written in Python: a series to 200 partners has 200 options.
+    series = forms.ChoiceField(label="Series", widget=QuickSelect)
+    partner = forms.ChoiceField(label="Partner", required=False, widget=QuickSelect)
     start = MonthField(label="From", required=False)
     end = MonthField(label="To", required=False)
 

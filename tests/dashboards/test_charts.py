@@ -10,6 +10,8 @@ import pytest
 
 from dashboards.charts import (
     EVENT_COLOURS,
+    OTHER_COLOUR,
+    TEMPLATE,
     WARNING,
     add_events,
     destination_bars,
@@ -87,8 +89,12 @@ SPAN_YEAR = summary_of(
 )
 
 
-def span_index(bars: go.Bar) -> int:
-    return list(bars.x).index(date(2025, 2, 1))
+def empty_figure() -> dict:
+    return {"data": [], "layout": {"template": TEMPLATE}}
+
+
+def span_index(bars: dict) -> int:
+    return list(bars["x"]).index(date(2025, 2, 1))
 
 
 # monthly_bars
@@ -97,90 +103,90 @@ def span_index(bars: go.Bar) -> int:
 def test_monthly_bars_draws_one_bar_trace_with_a_bar_per_period():
     figure = monthly_bars(SPAN_YEAR, title="GACC rare earths")
 
-    assert [trace.type for trace in figure.data] == ["bar"]
-    assert len(figure.data[0].x) == 4
-    assert list(figure.data[0].y) == [4000.0, 9876.5, 5493.9, 4392.1]
-    assert figure.layout.title.text == "GACC rare earths"
-    assert figure.layout.yaxis.title.text == "tonnes"
+    assert [trace["type"] for trace in figure["data"]] == ["bar"]
+    assert len(figure["data"][0]["x"]) == 4
+    assert list(figure["data"][0]["y"]) == [4000.0, 9876.5, 5493.9, 4392.1]
+    assert figure["layout"]["title"]["text"] == "GACC rare earths"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "tonnes"
 
 
 def test_a_single_month_bar_stands_on_the_15th():
-    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+    bars = monthly_bars(SPAN_YEAR, title="t")["data"][0]
 
-    assert bars.x[0] == date(2024, 12, 15)
-    assert bars.x[2] == date(2025, 3, 15)
+    assert bars["x"][0] == date(2024, 12, 15)
+    assert bars["x"][2] == date(2025, 3, 15)
 
 
 def test_a_january_february_span_is_one_bar_on_1_february_twice_as_wide():
-    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+    bars = monthly_bars(SPAN_YEAR, title="t")["data"][0]
 
     span = span_index(bars)
-    assert bars.x.count(date(2025, 2, 1)) == 1
-    month_widths = {width for i, width in enumerate(bars.width) if i != span}
+    assert bars["x"].count(date(2025, 2, 1)) == 1
+    month_widths = {width for i, width in enumerate(bars["width"]) if i != span}
     assert len(month_widths) == 1
-    assert bars.width[span] == 2 * month_widths.pop()
+    assert bars["width"][span] == 2 * month_widths.pop()
 
 
 def test_only_the_span_bar_is_labelled_and_it_reads_jan_feb():
-    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+    bars = monthly_bars(SPAN_YEAR, title="t")["data"][0]
 
     span = span_index(bars)
-    assert bars.text[span] == "Jan–Feb 2025"
-    assert [text for i, text in enumerate(bars.text) if i != span] == ["", "", ""]
+    assert bars["text"][span] == "Jan–Feb 2025"
+    assert [text for i, text in enumerate(bars["text"]) if i != span] == ["", "", ""]
 
 
 def test_the_span_bar_is_marked_apart_from_the_month_bars():
-    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+    bars = monthly_bars(SPAN_YEAR, title="t")["data"][0]
 
     span = span_index(bars)
-    colours = list(bars.marker.color)
-    patterns = list(bars.marker.pattern.shape)
+    colours = list(bars["marker"]["color"])
+    patterns = list(bars["marker"]["pattern"]["shape"])
     assert colours[span] not in colours[:span] + colours[span + 1 :]
     assert patterns[span] != ""
     assert set(patterns[:span] + patterns[span + 1 :]) == {""}
 
 
 def test_the_hover_shows_period_tonnes_mom_and_yoy_with_n_a_where_unknown():
-    bars = monthly_bars(SPAN_YEAR, title="t").data[0]
+    bars = monthly_bars(SPAN_YEAR, title="t")["data"][0]
 
-    assert "%{hovertext}" in bars.hovertemplate
-    april = bars.hovertext[3]
+    assert "%{hovertext}" in bars["hovertemplate"]
+    april = bars["hovertext"][3]
     assert "2025-04" in april
     assert "4,392.1 t" in april
     assert "MoM −20.1%" in april
     assert "YoY +32.1%" in april
-    span = bars.hovertext[1]
+    span = bars["hovertext"][1]
     assert "2025-01/2025-02" in span
     assert "9,876.5 t" in span
     assert "MoM n/a" in span
     assert "YoY −3.2%" in span
-    assert "nan" not in " ".join(bars.hovertext).lower()
+    assert "nan" not in " ".join(bars["hovertext"]).lower()
 
 
 def test_a_missing_comparison_given_as_none_also_reads_n_a():
     summary = SPAN_YEAR.astype({"mom_pct": object})
     summary.loc[3, "mom_pct"] = None
 
-    bars = monthly_bars(summary, title="t").data[0]
+    bars = monthly_bars(summary, title="t")["data"][0]
 
-    assert "MoM n/a" in bars.hovertext[3]
+    assert "MoM n/a" in bars["hovertext"][3]
 
 
 def test_monthly_bars_without_events_draws_no_lines_and_with_events_marks_them():
     events = events_of((date(2025, 4, 4), "No. 18 in force", "measure"))
 
-    assert monthly_bars(SPAN_YEAR, title="t").layout.shapes == ()
+    assert monthly_bars(SPAN_YEAR, title="t")["layout"].get("shapes", []) == []
     figure = monthly_bars(SPAN_YEAR, title="t", events=events)
 
-    assert len(figure.layout.shapes) == 1
-    assert [note.text for note in figure.layout.annotations] == ["No. 18 in force"]
+    assert len(figure["layout"]["shapes"]) == 1
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["No. 18 in force"]
 
 
 def test_monthly_bars_of_no_periods_is_an_empty_bar_trace():
     figure = monthly_bars(summary_of(), title="t")
 
-    assert [trace.type for trace in figure.data] == ["bar"]
-    assert len(figure.data[0].x) == 0
+    assert [trace["type"] for trace in figure["data"]] == ["bar"]
+    assert len(figure["data"][0]["x"]) == 0
 
 
 # year_to_date_lines
@@ -189,17 +195,17 @@ def test_monthly_bars_of_no_periods_is_an_empty_bar_trace():
 def test_year_to_date_draws_two_lines_named_for_the_year_and_the_one_before():
     figure = year_to_date_lines(SPAN_YEAR, year=2025)
 
-    assert [trace.type for trace in figure.data] == ["scatter", "scatter"]
-    assert [trace.name for trace in figure.data] == ["2025", "2024"]
+    assert [trace["type"] for trace in figure["data"]] == ["scatter", "scatter"]
+    assert [trace["name"] for trace in figure["data"]] == ["2025", "2024"]
 
 
 def test_year_to_date_plots_each_year_by_month_with_the_span_as_one_point_at_february():
-    this_year, last_year = year_to_date_lines(SPAN_YEAR, year=2025).data
+    this_year, last_year = year_to_date_lines(SPAN_YEAR, year=2025)["data"]
 
-    assert list(this_year.x) == [2, 3, 4]
-    assert list(this_year.y) == [9876.5, 15370.4, 19762.5]
-    assert list(last_year.x) == [12]
-    assert list(last_year.y) == [50000.0]
+    assert list(this_year["x"]) == [2, 3, 4]
+    assert list(this_year["y"]) == [9876.5, 15370.4, 19762.5]
+    assert list(last_year["x"]) == [12]
+    assert list(last_year["y"]) == [50000.0]
 
 
 def test_year_to_date_leaves_out_incomplete_points():
@@ -210,11 +216,11 @@ def test_year_to_date_leaves_out_incomplete_points():
         period(date(2025, 5, 1), ytd=500.0, complete=False),
     )
 
-    this_year, last_year = year_to_date_lines(summary, year=2025).data
+    this_year, last_year = year_to_date_lines(summary, year=2025)["data"]
 
-    assert list(this_year.x) == [1, 2]
-    assert list(this_year.y) == [100.0, 200.0]
-    assert list(last_year.x) == []
+    assert list(this_year["x"]) == [1, 2]
+    assert list(this_year["y"]) == [100.0, 200.0]
+    assert list(last_year["x"]) == []
 
 
 def test_year_to_date_hover_has_thousands_and_the_yoy_only_where_known():
@@ -223,7 +229,7 @@ def test_year_to_date_hover_has_thousands_and_the_yoy_only_where_known():
         period(date(2025, 11, 1), ytd=58193.0, ytd_yoy=11.7),
     )
 
-    hover = year_to_date_lines(summary, year=2025).data[0].hovertext
+    hover = year_to_date_lines(summary, year=2025)["data"][0]["hovertext"]
 
     assert "9,876.5 t" in hover[0]
     assert "YoY" not in hover[0]
@@ -237,7 +243,7 @@ def test_year_to_date_ignores_other_years():
 
     figure = year_to_date_lines(summary, year=2025)
 
-    assert [len(trace.x) for trace in figure.data] == [0, 0]
+    assert [len(trace["x"]) for trace in figure["data"]] == [0, 0]
 
 
 # destination_bars
@@ -248,47 +254,51 @@ DESTINATIONS = destinations_of(
         date(2025, 11, 1): {"JPN": 60.0, "USA": 45.0, "KOR": 25.0, "DEU": 7.0, "VNM": 3.0},
     }
 )
+# As dashboards.selectors.destination_stack gives it with top=3: the other partners summed.
+STACKED = destinations_of(
+    {
+        date(2025, 10, 1): {"KOR": 30.0, "JPN": 50.0, None: 7.0, "USA": 40.0},
+        date(2025, 11, 1): {None: 10.0, "JPN": 60.0, "USA": 45.0, "KOR": 25.0},
+    }
+)
 
 
-def test_destination_bars_stack_the_top_partners_and_other():
-    figure = destination_bars(DESTINATIONS, top=3)
+def test_destination_bars_stack_the_partners_largest_first_and_other_last():
+    figure = destination_bars(STACKED)
 
-    assert figure.layout.barmode == "stack"
-    assert [trace.type for trace in figure.data] == ["bar"] * 4
-    assert [trace.name for trace in figure.data] == ["JPN", "USA", "KOR", "Other"]
-    assert list(figure.data[0].x) == [date(2025, 10, 1), date(2025, 11, 1)]
-
-
-def test_other_is_the_sum_of_the_partners_outside_the_top():
-    other = destination_bars(DESTINATIONS, top=3).data[-1]
-
-    assert other.name == "Other"
-    assert list(other.x) == [date(2025, 10, 1), date(2025, 11, 1)]
-    assert list(other.y) == [5.0 + 2.0, 7.0 + 3.0]
+    assert figure["layout"]["barmode"] == "stack"
+    assert [trace["type"] for trace in figure["data"]] == ["bar"] * 4
+    assert [trace["name"] for trace in figure["data"]] == ["JPN", "USA", "KOR", "Other"]
+    assert list(figure["data"][0]["x"]) == [date(2025, 10, 1), date(2025, 11, 1)]
+    assert list(figure["data"][0]["y"]) == [50.0, 60.0]
 
 
-def test_the_top_partners_are_chosen_by_total_over_the_whole_frame():
-    frame = destinations_of(
-        {
-            date(2025, 10, 1): {"JPN": 100.0, "USA": 1.0},
-            date(2025, 11, 1): {"JPN": 1.0, "USA": 60.0, "KOR": 70.0},
-        }
-    )
+def test_other_is_the_partners_summed_together_in_its_own_colour():
+    other = destination_bars(STACKED)["data"][-1]
 
-    figure = destination_bars(frame, top=2)
-
-    assert [trace.name for trace in figure.data] == ["JPN", "KOR", "Other"]
-    assert list(figure.data[-1].y) == [1.0, 60.0]
+    assert other["name"] == "Other"
+    assert list(other["x"]) == [date(2025, 10, 1), date(2025, 11, 1)]
+    assert list(other["y"]) == [7.0, 10.0]
+    assert other["marker"]["color"] == OTHER_COLOUR
+    assert "Other: 10.0 t" in other["hovertext"]
 
 
-def test_there_is_no_other_when_every_partner_is_in_the_top():
+def test_partners_of_equal_totals_stack_in_code_order():
+    frame = destinations_of({date(2025, 10, 1): {"USA": 5.0, "DEU": 5.0, "JPN": 6.0}})
+
+    figure = destination_bars(frame)
+
+    assert [trace["name"] for trace in figure["data"]] == ["JPN", "DEU", "USA"]
+
+
+def test_there_is_no_other_when_nothing_was_summed():
     figure = destination_bars(DESTINATIONS)
 
-    assert [trace.name for trace in figure.data] == ["JPN", "USA", "KOR", "DEU", "VNM", "IND"]
+    assert [trace["name"] for trace in figure["data"]] == ["JPN", "USA", "KOR", "DEU", "VNM", "IND"]
 
 
 def test_destination_bars_of_no_rows_has_no_traces():
-    assert destination_bars(DESTINATIONS.iloc[:0]).data == ()
+    assert destination_bars(DESTINATIONS.iloc[:0])["data"] == []
 
 
 # destination_map
@@ -297,28 +307,28 @@ def test_destination_bars_of_no_rows_has_no_traces():
 def test_the_map_shows_the_latest_period_only():
     figure = destination_map(DESTINATIONS)
 
-    [choropleth] = figure.data
-    assert choropleth.type == "choropleth"
-    assert choropleth.locationmode == "ISO-3"
-    shown = dict(zip(choropleth.locations, choropleth.z, strict=True))
+    [choropleth] = figure["data"]
+    assert choropleth["type"] == "choropleth"
+    assert choropleth["locationmode"] == "ISO-3"
+    shown = dict(zip(choropleth["locations"], choropleth["z"], strict=True))
     assert shown == {"DEU": 7.0, "JPN": 60.0, "KOR": 25.0, "USA": 45.0, "VNM": 3.0}
-    assert "November 2025" in figure.layout.title.text
+    assert "November 2025" in figure["layout"]["title"]["text"]
 
 
 def test_the_map_hover_names_the_partner_and_its_tonnes():
     frame = destinations_of({date(2025, 11, 1): {"JPN": 1234.5}})
 
-    [choropleth] = destination_map(frame).data
+    [choropleth] = destination_map(frame)["data"]
 
-    assert "JPN" in choropleth.hovertext[0]
-    assert "1,234.5 t" in choropleth.hovertext[0]
+    assert "JPN" in choropleth["hovertext"][0]
+    assert "1,234.5 t" in choropleth["hovertext"][0]
 
 
 def test_the_map_is_a_frameless_natural_earth_projection():
-    geo = destination_map(DESTINATIONS).layout.geo
+    geo = destination_map(DESTINATIONS)["layout"]["geo"]
 
-    assert geo.showframe is False
-    assert geo.projection.type == "natural earth"
+    assert geo["showframe"] is False
+    assert geo["projection"]["type"] == "natural earth"
 
 
 # add_events
@@ -332,33 +342,35 @@ EVENTS = events_of(
 
 
 def test_each_event_gets_one_dashed_line_and_one_label():
-    figure = add_events(go.Figure(), EVENTS)
+    figure = add_events(empty_figure(), EVENTS)
 
-    assert len(figure.layout.shapes) == 4
-    assert len(figure.layout.annotations) == 4
-    assert {shape.line.dash for shape in figure.layout.shapes} == {"dash"}
-    assert [note.text for note in figure.layout.annotations] == list(EVENTS["label"])
-    assert [shape.x0 for shape in figure.layout.shapes] == list(EVENTS["date"])
-    assert [(shape.yref, shape.y0, shape.y1) for shape in figure.layout.shapes] == [
+    assert len(figure["layout"]["shapes"]) == 4
+    assert len(figure["layout"]["annotations"]) == 4
+    assert {shape["line"]["dash"] for shape in figure["layout"]["shapes"]} == {"dash"}
+    assert [note["text"] for note in figure["layout"]["annotations"]] == list(EVENTS["label"])
+    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == list(EVENTS["date"])
+    assert [(shape["yref"], shape["y0"], shape["y1"]) for shape in figure["layout"]["shapes"]] == [
         ("paper", 0, 1)
     ] * 4
 
 
 def test_a_licence_expiry_is_drawn_in_the_warning_colour_and_a_suspension_apart():
-    figure = add_events(go.Figure(), EVENTS)
+    figure = add_events(empty_figure(), EVENTS)
 
     colours = {
-        note.text: (shape.line.color, note.font.color)
-        for shape, note in zip(figure.layout.shapes, figure.layout.annotations, strict=True)
+        note["text"]: (shape["line"]["color"], note["font"]["color"])
+        for shape, note in zip(
+            figure["layout"]["shapes"], figure["layout"]["annotations"], strict=True
+        )
     }
     assert colours["3 licences expire"] == (WARNING, WARNING)
     assert colours["Nos. 57, 61 suspended"][0] not in {WARNING, EVENT_COLOURS["measure"]}
 
 
 def test_nearby_labels_are_staggered_and_distant_ones_share_the_top():
-    figure = add_events(go.Figure(), EVENTS)
+    figure = add_events(empty_figure(), EVENTS)
 
-    heights = {note.text: note.y for note in figure.layout.annotations}
+    heights = {note["text"]: note["y"] for note in figure["layout"]["annotations"]}
     near = [heights[label] for label in EVENTS["label"][1:]]
     assert len(set(near)) == 3
     assert heights["No. 18 in force"] == heights["Nos. 57, 61 suspended"] == 1
@@ -369,19 +381,19 @@ def test_add_events_returns_the_same_figure_and_draws_events_outside_the_data():
     events = events_of((date(2030, 1, 1), "Far future", "measure"))
 
     assert add_events(figure, events) is figure
-    assert [note.text for note in figure.layout.annotations] == ["Far future"]
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["Far future"]
 
 
 def test_an_unknown_event_kind_is_refused():
     with pytest.raises(ValueError, match="unknown event kind"):
-        add_events(go.Figure(), events_of((date(2025, 1, 1), "?", "rumour")))
+        add_events(empty_figure(), events_of((date(2025, 1, 1), "?", "rumour")))
 
 
 def test_no_events_leave_the_figure_unmarked():
-    figure = add_events(go.Figure(), events_of())
+    figure = add_events(empty_figure(), events_of())
 
-    assert figure.layout.shapes == ()
-    assert figure.layout.annotations == ()
+    assert figure["layout"]["shapes"] == []
+    assert figure["layout"]["annotations"] == []
 
 
 # figure_json
@@ -409,3 +421,37 @@ def test_figure_json_carries_our_template_not_plotlys_default():
     template = loaded["layout"]["template"]
     assert "system-ui" in template["layout"]["font"]["family"]
     assert "data" not in template
+
+
+def every_builders_figure() -> dict[str, dict]:
+    return {
+        "monthly_bars": monthly_bars(SPAN_YEAR, title="t", events=EVENTS),
+        "year_to_date_lines": year_to_date_lines(SPAN_YEAR, year=2025),
+        "destination_bars": destination_bars(STACKED),
+        "destination_map": destination_map(DESTINATIONS),
+        "no periods": monthly_bars(summary_of(), title="t"),
+    }
+
+
+@pytest.mark.parametrize("name", list(every_builders_figure()))
+def test_each_figure_is_one_plotlys_own_schema_accepts(name):
+    figure = every_builders_figure()[name]
+
+    # graph_objects refuse any property, value or trace type plotly.js does not know.
+    checked = go.Figure(figure)
+
+    assert [trace.type for trace in checked.data] == [trace["type"] for trace in figure["data"]]
+
+
+def test_a_missing_figure_is_null_in_the_json_never_nan():
+    summary = SPAN_YEAR.copy()
+    summary.loc[2, "tonnes"] = NAN
+
+    loaded = json.loads(figure_json(monthly_bars(summary, title="t")))
+
+    assert loaded["data"][0]["y"] == [4000.0, 9876.5, None, 4392.1]
+
+
+def test_figure_json_refuses_a_nan_rather_than_write_json_a_browser_cannot_read():
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        figure_json({"data": [{"type": "bar", "y": [NAN]}], "layout": {}})
