@@ -52,16 +52,22 @@ def summary_version() -> int:
     return newest or 0
 
 
-def summaries(
-    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+def _within(
+    rows: QuerySet[MonthlySummary], start: date | None, end: date | None
 ) -> QuerySet[MonthlySummary]:
-    """One series' summaries to one partner ("" = all destinations), oldest first."""
-    rows = of_series(series).filter(partner=partner)
+    """The periods that reach into the months from `start` to `end` (either open)."""
     if start:
         rows = rows.filter(period_end__gte=start)
     if end:
         rows = rows.filter(period_start__lte=end)
-    return rows.order_by("period_start")
+    return rows
+
+
+def summaries(
+    *, series: str, partner: str = "", start: date | None = None, end: date | None = None
+) -> QuerySet[MonthlySummary]:
+    """One series' summaries to one partner ("" = all destinations), oldest first."""
+    return _within(of_series(series).filter(partner=partner), start, end).order_by("period_start")
 
 
 def summary_frame(
@@ -86,12 +92,7 @@ DESTINATIONS_SHOWN = 8
 
 
 def _to_partners(series: str, start: date | None, end: date | None) -> QuerySet[MonthlySummary]:
-    rows = of_series(series).exclude(partner="")
-    if start:
-        rows = rows.filter(period_end__gte=start)
-    if end:
-        rows = rows.filter(period_start__lte=end)
-    return rows
+    return _within(of_series(series).exclude(partner=""), start, end)
 
 
 def destination_stack(
