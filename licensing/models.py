@@ -331,6 +331,10 @@ class Approval(models.Model):
         NEWS_REPORT = "news_report", "News report"
         INTERNAL_DOCUMENT = "internal_document", "Internal document"
 
+    class Extent(models.TextChoices):
+        ALL = "all", "All of its supply"
+        SOME = "some", "Some of its supply"
+
     automaker = models.ForeignKey(Automaker, on_delete=models.PROTECT, related_name="approvals")
     exporter = models.ForeignKey(
         Exporter, on_delete=models.PROTECT, null=True, blank=True, related_name="approvals"
@@ -348,6 +352,13 @@ class Approval(models.Model):
         help_text="The kind of licence claimed, when the licence itself is not known.",
     )
     status = models.CharField(max_length=10, choices=Status.choices)
+    extent = models.CharField(
+        max_length=4,
+        choices=Extent.choices,
+        default=Extent.ALL,
+        help_text="How much of the automaker's supply the claim covers "
+        "(“some of its suppliers”: some).",
+    )
     evidence_grade = models.CharField(max_length=20, choices=EvidenceGrade.choices)
     claimed_on = models.DateField()
     statement = models.TextField()

@@ -162,7 +162,10 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> Counter:
         if Approval.objects.filter(**key).exists():
             continue
         services.approval_record(
-            **key, licence_kind=row["licence_kind"], statement=row["statement"]
+            **key,
+            licence_kind=row["licence_kind"],
+            extent=row.get("extent") or Approval.Extent.ALL,
+            statement=row["statement"],
         )
         counts["approvals created"] += 1
     return counts

@@ -8,35 +8,61 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
+from django.db.models.lookups import Exact, GreaterThan, In, IsNull, LessThanOrEqual
+from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
+from django_cte import CTE, with_cte
 
 from licensing.models import EVIDENCE_RANK, Approval, Automaker, ControlMeasure, Licence
 
 
 class CoverStatus(models.TextChoices):
-    """The derived status of an automaker's supply, best first."""
+    """The derived status of an automaker's supply on a date, best first (see README, "Cover")."""
 
     COVERED = "covered", "Covered"
     EXPIRING = "expiring", "Expiring"
+    PARTIALLY_COVERED = "partially_covered", "Partially covered"
     PENDING = "pending", "Pending"
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
     EXPIRED = "expired", "Expired"
     EXCLUDED = "excluded", "Excluded"
     NO_INFORMATION = "no_information", "No information"
 
 
 RANK = {status: rank for rank, status in enumerate(CoverStatus.values)}
+# The statuses of a claim whose licences cover the automaker on the date.
+COVERING = [
+    RANK[CoverStatus.COVERED],
+    RANK[CoverStatus.EXPIRING],
+    RANK[CoverStatus.PARTIALLY_COVERED],
+]
 
 
 @dataclass
 class AutomakerStatus:
     automaker: Automaker
     status: str
-    earliest_expiry: date | None = None
+    cover_until: date | None = None
     strongest_evidence: str = ""
     approval_count: int = 0
-    # The approvals that give the status (a subset of the automaker's approvals).
+    # The claims that give the status: the newest of each scope made by the date, each with
+    # its `cover_rank` and `cover_until` (a subset of the automaker's approvals).
     basis: list[Approval] = field(default_factory=list)
 
     @property
@@ -54,53 +80,11 @@ def today() -> date:
     return timezone.localdate()
 
 
-def licence_valid_on(on: date, *, via: str = "") -> Q:
+def licence_valid_on(on: date | OuterRef, *, via: str = "") -> Q:
     """Issued and within its validity on the date; `via` is the path to the licence
     ("licence__" from an approval). Licence.is_valid_on is the same rule for one licence."""
     bounds = {f"{via}valid_from__lte": on, f"{via}valid_until__gte": on}
     return Q(**{f"{via}status": Licence.Status.ISSUED}, **bounds)
-
-
-def cover_rank(on: date) -> Case:
-    """What one approval says about supply on a date: the RANK of a CoverStatus, or NULL when it
-    says nothing (withdrawn). The one rule, in SQL: the status list, one automaker's status and
-    an approval's page all read it."""
-    valid = licence_valid_on(on, via="licence__")
-    warning_ends = on + timedelta(days=settings.EXPIRY_WARNING_DAYS)
-    expiring = valid & Q(licence__valid_until__lte=warning_ends)
-    return Case(
-        When(status=Approval.Status.WITHDRAWN, then=None),
-        When(status=Approval.Status.PENDING, then=RANK[CoverStatus.PENDING]),
-        When(
-            status__in=[Approval.Status.EXCLUDED, Approval.Status.REFUSED],
-            then=RANK[CoverStatus.EXCLUDED],
-        ),
-        # An approval claimed without naming the licence: covered, expiry not known.
-        When(licence__isnull=True, then=RANK[CoverStatus.COVERED]),
-        When(expiring, then=RANK[CoverStatus.EXPIRING]),
-        When(valid, then=RANK[CoverStatus.COVERED]),
-        When(
-            licence__status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW],
-            then=RANK[CoverStatus.PENDING],
-        ),
-        # Issued, but its validity has not begun.
-        When(
-            licence__status=Licence.Status.ISSUED,
-            licence__valid_from__gt=on,
-            then=RANK[CoverStatus.PENDING],
-        ),
-        default=RANK[CoverStatus.EXPIRED],
-        output_field=models.IntegerField(),
-    )
-
-
-def cover_status(rank: int | None) -> CoverStatus | None:
-    return None if rank is None else CoverStatus(CoverStatus.values[rank])
-
-
-def approvals_with_cover(on: date) -> QuerySet[Approval]:
-    """Approvals, each with `cover_rank` on the date (see cover_rank)."""
-    return Approval.objects.annotate(cover_rank=cover_rank(on))
 
 
 EVIDENCE_RANK_SQL = Case(
@@ -110,43 +94,211 @@ EVIDENCE_RANK_SQL = Case(
 GRADE_OF_RANK = {rank: grade for grade, rank in EVIDENCE_RANK.items()}
 
 
-def status_of(automaker: Automaker, approvals: list[Approval]) -> AutomakerStatus:
-    """One automaker's status from its approvals, fetched from approvals_with_cover()."""
-    by_rank: dict[int, list[Approval]] = {}
-    for approval in approvals:
-        if approval.cover_rank is not None:
-            by_rank.setdefault(approval.cover_rank, []).append(approval)
-    if not by_rank:
-        return AutomakerStatus(automaker, CoverStatus.NO_INFORMATION, approval_count=len(approvals))
-    rank = min(by_rank)
-    basis = by_rank[rank]
-    expiries = [a.licence.valid_until for a in basis if a.licence and a.licence.valid_until]
-    strongest = max(basis, key=lambda a: EVIDENCE_RANK[a.evidence_grade]).evidence_grade
-    return AutomakerStatus(
-        automaker=automaker,
-        status=CoverStatus.values[rank],
-        earliest_expiry=min(expiries) if expiries else None,
-        strongest_evidence=strongest,
-        approval_count=len(approvals),
-        basis=basis,
+def _newest_claims(on: date) -> CTE:
+    """The ids of the newest claim of each scope made by the date. A scope is the automaker and
+    the exporter and importer the claim names (or does not name); the newest is the latest
+    claimed, on the same day the strongest evidence, then the last recorded."""
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("automaker"), Coalesce("exporter", 0), Coalesce("importer", 0)],
+        order_by=[F("claimed_on").desc(), EVIDENCE_RANK_SQL.desc(), F("pk").desc()],
     )
+    made = Approval.objects.filter(claimed_on__lte=on).annotate(place=newest_first)
+    return CTE(made.filter(place=1).order_by().values("id"), name="newest_claim")
+
+
+def _last_end(licences: QuerySet[Licence]) -> Subquery:
+    return Subquery(licences.order_by("-valid_until").values("valid_until")[:1])
+
+
+def _candidate_tiers(*, licence, exporter, kind, claimed_on) -> dict[str, QuerySet[Licence]]:
+    """The licences a claim may rest on, by what it names: its licence; else the licences of the
+    claimed kind (any kind when it names none) held by its exporter; else every licence of that
+    kind in force on the claim's date. Given values (one claim) or OuterRefs (claims in SQL)."""
+    return {
+        "licence": Licence.objects.filter(pk=licence),
+        "exporter": Licence.objects.filter(exporter=exporter, kind=kind),
+        "in force": Licence.objects.filter(licence_valid_on(claimed_on), kind=kind),
+    }
+
+
+def _outer_tiers() -> dict[str, QuerySet[Licence]]:
+    # The kind the outer claim names, or the licence's own when it names none.
+    kind = Coalesce(NullIf(OuterRef("licence_kind"), Value("")), F("kind"))
+    return _candidate_tiers(
+        licence=OuterRef("licence"),
+        exporter=OuterRef("exporter"),
+        kind=kind,
+        claimed_on=OuterRef("claimed_on"),
+    )
+
+
+def candidate_licences(claims: list[Approval]) -> dict[int, tuple[str, list[Licence]]]:
+    """For each claim (by id), what it names that its licences come from (a _candidate_tiers
+    key) and those licences, the latest ending first: two queries for any number of claims."""
+    tiers, pairs = {}, []
+    for claim in claims:
+        tier = "licence" if claim.licence_id else "exporter" if claim.exporter_id else "in force"
+        licences = _candidate_tiers(
+            licence=claim.licence_id,
+            exporter=claim.exporter_id,
+            kind=claim.licence_kind or F("kind"),
+            claimed_on=claim.claimed_on,
+        )[tier]
+        tiers[claim.pk] = tier
+        pairs.append(licences.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk"))
+    if not pairs:
+        return {}
+    found = list(pairs[0].union(*pairs[1:], all=True))
+    licences = Licence.objects.select_related("exporter").in_bulk({pk for _, pk in found})
+    rests_on = {pk: [] for pk in tiers}
+    for claim_pk, licence_pk in found:
+        rests_on[claim_pk].append(licences[licence_pk])
+    return {
+        pk: (
+            tiers[pk],
+            sorted(
+                rests_on[pk], key=lambda licence: (licence.valid_until, -licence.pk), reverse=True
+            ),
+        )
+        for pk in tiers
+    }
+
+
+def claim_cover_until(on: date) -> Case:
+    """The last day the outer claim's candidate licences (see _candidate_tiers) cover, among
+    those valid on the date; NULL when none is."""
+    valid = Q(licence_valid_on(on))
+    tiers = _outer_tiers()
+    return Case(
+        When(licence__isnull=False, then=_last_end(tiers["licence"].filter(valid))),
+        When(exporter__isnull=False, then=_last_end(tiers["exporter"].filter(valid))),
+        default=_last_end(tiers["in force"].filter(valid)),
+        output_field=models.DateField(),
+    )
+
+
+def _awaiting_licence(on: date) -> Case:
+    """Whether the named licence, or one of the named exporter's of the claimed kind, is not
+    granted or not begun on the date."""
+    waiting = Q(status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW]) | Q(
+        status=Licence.Status.ISSUED, valid_from__gt=on
+    )
+    tiers = _outer_tiers()
+    return Case(
+        When(licence__isnull=False, then=Exists(tiers["licence"].filter(waiting))),
+        When(exporter__isnull=False, then=Exists(tiers["exporter"].filter(waiting))),
+        default=False,
+        output_field=models.BooleanField(),
+    )
+
+
+def cover_rank(on: date) -> Case:
+    """What one claim (from _claims_speaking) says about supply on the date: the RANK of a
+    CoverStatus."""
+    horizon = on - timedelta(days=settings.CLAIM_HORIZON_DAYS)
+    warning_ends = on + timedelta(days=settings.EXPIRY_WARNING_DAYS)
+    return Case(
+        When(status=Approval.Status.PENDING, then=RANK[CoverStatus.PENDING]),
+        When(
+            status__in=[Approval.Status.EXCLUDED, Approval.Status.REFUSED],
+            then=RANK[CoverStatus.EXCLUDED],
+        ),
+        # Approved, but no licence it rests on is valid on the date.
+        When(cover_until__isnull=True, awaiting_licence=True, then=RANK[CoverStatus.PENDING]),
+        When(cover_until__isnull=True, then=RANK[CoverStatus.EXPIRED]),
+        # Covered, but not said again within the horizon.
+        When(claimed_on__lt=horizon, then=RANK[CoverStatus.UNCONFIRMED]),
+        When(cover_until__lte=warning_ends, then=RANK[CoverStatus.EXPIRING]),
+        When(extent=Approval.Extent.SOME, then=RANK[CoverStatus.PARTIALLY_COVERED]),
+        default=RANK[CoverStatus.COVERED],
+        output_field=models.IntegerField(),
+    )
+
+
+def _claims_speaking(on: date, newest: CTE) -> QuerySet[Approval]:
+    """The claims that speak on the date: the newest of each scope made by then (`newest`, from
+    _newest_claims), unless withdrawn; each with `evidence_rank`, `cover_until` (see
+    claim_cover_until) and `awaiting_licence`, what cover_rank reads."""
+    return (
+        newest.join(Approval, id=newest.col.id)
+        .exclude(status=Approval.Status.WITHDRAWN)
+        .annotate(
+            evidence_rank=EVIDENCE_RANK_SQL,
+            cover_until=claim_cover_until(on),
+            awaiting_licence=_awaiting_licence(on),
+        )
+    )
+
+
+def claims_on(on: date) -> QuerySet[Approval]:
+    """The claims that speak on the date (see _claims_speaking), each with its `cover_rank`."""
+    newest = _newest_claims(on)
+    return with_cte(newest, select=_claims_speaking(on, newest).annotate(cover_rank=cover_rank(on)))
+
+
+def claim_status(approval: Approval, on: date) -> CoverStatus | None:
+    """What one claim says on the date; None when it says nothing (made later, replaced in its
+    scope by then, or withdrawn)."""
+    rank = claims_on(on).filter(pk=approval.pk).values_list("cover_rank", flat=True).first()
+    return cover_status(rank)
+
+
+def cover_status(rank: int | None) -> CoverStatus | None:
+    return None if rank is None else CoverStatus(CoverStatus.values[rank])
+
+
+def _status_rank(lowest: F, highest: F) -> Case:
+    """The automaker's status from the best and the worst of its claims' statuses: all covered
+    is covered, covered and expiring is expiring; cover beside anything else (partial cover, a
+    supplier excluded, a lapsed path) is partially covered; no cover is the best of the rest
+    (pending, then unconfirmed, expired, excluded); no claim is no information."""
+    return Case(
+        When(IsNull(lowest, True), then=RANK[CoverStatus.NO_INFORMATION]),
+        When(GreaterThan(lowest, max(COVERING)), then=lowest),
+        When(LessThanOrEqual(highest, RANK[CoverStatus.EXPIRING]), then=highest),
+        default=RANK[CoverStatus.PARTIALLY_COVERED],
+        output_field=models.IntegerField(),
+    )
+
+
+CLAIM_FACTS = ["id", "automaker", "status", "claimed_on", "extent", "evidence_rank"]
+CLAIM_FACTS += ["cover_until", "awaiting_licence"]
 
 
 def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
-    """Every automaker with its derived status on a date (today by default), in SQL.
+    """Every automaker with its derived status on a date (today by default), in SQL: the one
+    place the rule is applied (list, page, overview, alerts and API all read it).
 
-    Each carries `status_rank` (the RANK of its status), `earliest_expiry` and `strongest_rank`
-    (over the approvals that give the status) and `approval_count`; status_row() reads them.
+    Each carries `status_rank` (the RANK of its status), `cover_until` (the day its cover ends:
+    the earliest end of its covering claims when fully covered, the latest when partially),
+    `strongest_rank` (over the claims that give the status) and `approval_count`; status_row()
+    reads them. The claims' licences are read once each, in a materialised CTE.
     """
     on = on or today()
-    saying = approvals_with_cover(on).filter(automaker=OuterRef("pk")).order_by()
-    best_rank = (
-        saying.filter(cover_rank__isnull=False)
-        .values("automaker")
-        .annotate(rank=Min("cover_rank"))
-        .values("rank")
+    newest = _newest_claims(on)
+    claims = CTE(
+        _claims_speaking(on, newest).order_by().values(*CLAIM_FACTS),
+        name="speaking_claim",
+        materialized=True,
     )
-    basis = saying.filter(cover_rank=OuterRef("best_rank")).values("automaker")
+    covering = Q(cover_rank__in=COVERING)
+    per_automaker = CTE(
+        claims.queryset()
+        .annotate(cover_rank=cover_rank(on))
+        .order_by()
+        .values("automaker")
+        .annotate(
+            lowest=Min("cover_rank"),
+            highest=Max("cover_rank"),
+            earliest=Min("cover_until", filter=covering),
+            latest=Max("cover_until", filter=covering),
+            strongest=Max("evidence_rank"),
+        ),
+        name="automaker_cover",
+    )
+    col = per_automaker.col
+    status_rank = _status_rank(col.lowest, col.highest)
     count = (
         Approval.objects.filter(automaker=OuterRef("pk"))
         .order_by()
@@ -154,13 +306,22 @@ def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
         .annotate(count=Count("id"))
         .values("count")
     )
-    return Automaker.objects.annotate(best_rank=Subquery(best_rank)).annotate(
-        status_rank=Coalesce("best_rank", RANK[CoverStatus.NO_INFORMATION]),
-        earliest_expiry=Subquery(
-            basis.annotate(expiry=Min("licence__valid_until")).values("expiry")
+    automakers = per_automaker.join(Automaker, id=col.automaker, _join_type=LOUTER)
+    return with_cte(
+        newest,
+        claims,
+        per_automaker,
+        select=automakers.annotate(
+            status_rank=status_rank,
+            cover_until=Case(
+                When(Exact(status_rank, RANK[CoverStatus.PARTIALLY_COVERED]), then=col.latest),
+                When(In(status_rank, COVERING), then=col.earliest),
+                default=None,
+                output_field=models.DateField(),
+            ),
+            strongest_rank=col.strongest,
+            approval_count=Coalesce(Subquery(count), 0),
         ),
-        strongest_rank=Subquery(basis.annotate(rank=Max(EVIDENCE_RANK_SQL)).values("rank")),
-        approval_count=Coalesce(Subquery(count), 0),
     )
 
 
@@ -170,7 +331,7 @@ AUTOMAKER_SORTS: dict[str, F | Lower] = {
     "name": Lower("name"),
     "country": F("country"),
     "status": F("status_rank"),
-    "earliest_expiry": F("earliest_expiry"),
+    "cover_until": F("cover_until"),
     "evidence": F("strongest_rank"),
     "approvals": F("approval_count"),
 }
@@ -205,18 +366,23 @@ def status_row(automaker: Automaker) -> AutomakerStatus:
     return AutomakerStatus(
         automaker=automaker,
         status=CoverStatus.values[automaker.status_rank],
-        earliest_expiry=automaker.earliest_expiry,
+        cover_until=automaker.cover_until,
         strongest_evidence="" if rank is None else GRADE_OF_RANK[rank],
         approval_count=automaker.approval_count,
     )
 
 
 def automaker_status(*, automaker: Automaker, on: date | None = None) -> AutomakerStatus:
-    """One automaker's derived status, with the approvals behind it."""
-    approvals = approvals_with_cover(on or today()).select_related(
-        "licence", "licence__exporter", "exporter", "importer"
+    """One automaker's derived status (from automakers_with_status), with the claims behind it."""
+    on = on or today()
+    row = status_row(automakers_with_status(on=on).get(pk=automaker.pk))
+    basis = claims_on(on).filter(automaker=automaker)
+    row.basis = list(
+        basis.select_related("licence", "licence__exporter", "exporter", "importer").order_by(
+            "cover_rank", "-claimed_on", "-id"
+        )
     )
-    return status_of(automaker, list(approvals.filter(automaker=automaker)))
+    return row
 
 
 def normalise_hs_code(code: str) -> str:

@@ -219,6 +219,7 @@ def approval_record(
     importer: Importer | None = None,
     licence: Licence | None = None,
     licence_kind: str = "",
+    extent: str = Approval.Extent.ALL,
     user=None,
 ) -> Approval:
     """Record a claim about an automaker's approval, with its evidence."""
@@ -233,6 +234,7 @@ def approval_record(
         importer=importer,
         licence=licence,
         licence_kind=licence_kind,
+        extent=extent,
         recorded_by=user if user is not None and user.is_authenticated else None,
     )
     return _store_approval(approval, evidence_file=evidence_file, user=user)

@@ -91,6 +91,10 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The pages' queries are short: compiling them (PostgreSQL's JIT, on above a cost estimate)
+    # took ten times as long as running them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Without Redis the app runs on its own: tasks run eagerly in the web process, cache in memory.
@@ -190,6 +194,8 @@ IMPORT_ERRORS_SHOWN = 200
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 30
+# A claim of cover not made again within this many days leaves the automaker unconfirmed.
+CLAIM_HORIZON_DAYS = env.int("RAREGATE_CLAIM_HORIZON_DAYS", default=365)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

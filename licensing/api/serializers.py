@@ -110,7 +110,9 @@ class AutomakerStatusSerializer(serializers.Serializer):
     country = serializers.CharField(source="automaker.country")
     status = serializers.ChoiceField(choices=CoverStatus.choices)
     status_label = serializers.CharField()
-    earliest_expiry = serializers.DateField(allow_null=True)
+    cover_until = serializers.DateField(
+        allow_null=True, help_text="The day the current cover ends; null without cover."
+    )
     # Plain text, not an enum: "" when no approval gives the status.
     strongest_evidence = serializers.CharField(help_text="An approval evidence grade, or empty.")
     strongest_evidence_label = serializers.CharField()

@@ -18,7 +18,7 @@ from licensing import services
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval
-from licensing.selectors import approvals_with_cover, cover_status
+from licensing.selectors import claim_status
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
@@ -40,9 +40,7 @@ class ApprovalDetailView(PageMixin, DetailView):
     section = "approvals"
 
     def get_queryset(self):
-        return approvals_with_cover(timezone.localdate()).select_related(
-            *APPROVAL_RELATED, "recorded_by"
-        )
+        return Approval.objects.select_related(*APPROVAL_RELATED, "recorded_by")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -52,7 +50,7 @@ class ApprovalDetailView(PageMixin, DetailView):
         )
         context.update(
             on=on,
-            cover=cover_status(self.object.cover_rank),
+            cover=claim_status(self.object, on),
             history=change_history(records),
         )
         return context

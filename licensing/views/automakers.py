@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -11,33 +12,78 @@ from django.views.generic import DetailView, ListView
 
 from core.views import PageMixin
 from licensing import selectors
-from licensing.models import Automaker, Licence
+from licensing.models import Approval, Automaker
 from licensing.selectors import CoverStatus
+from licensing.views.licences import LicenceRow, licence_rows
 
 COLUMNS = [
     ("name", "Automaker"),
     ("country", "Country"),
     ("status", "Status"),
-    ("earliest_expiry", "Earliest expiry"),
+    ("cover_until", "Cover until"),
     ("evidence", "Strongest evidence"),
     ("approvals", "Approvals"),
 ]
 EXPLANATIONS = {
-    CoverStatus.COVERED: (
-        "Approved under a licence that is valid today, or under a licence the claim does not name."
-    ),
+    CoverStatus.COVERED: "Every claim on record says its supply is covered by a licence valid now.",
     CoverStatus.EXPIRING: (
-        "Approved under a licence that is valid today but ends within "
+        "Covered today, but the licences behind a claim end within "
         f"{settings.EXPIRY_WARNING_DAYS} days."
     ),
-    CoverStatus.PENDING: "An approval, or the licence behind it, has not been granted yet.",
-    CoverStatus.EXPIRED: (
-        "The licences behind its approvals are no longer valid: expired, suspended, revoked "
-        "or used up."
+    CoverStatus.PARTIALLY_COVERED: (
+        "Some of its supply is covered: a claim says only some of its suppliers, or another path "
+        "is refused, excluded, lapsed or unconfirmed."
     ),
-    CoverStatus.EXCLUDED: "The evidence says this automaker was excluded or refused.",
-    CoverStatus.NO_INFORMATION: "No approval on record says anything about this automaker.",
+    CoverStatus.PENDING: "An approval, or the licence behind it, has not been granted yet.",
+    CoverStatus.UNCONFIRMED: (
+        "The claim of cover has not been made again within "
+        f"{settings.CLAIM_HORIZON_DAYS} days: it may no longer hold."
+    ),
+    CoverStatus.EXPIRED: (
+        "The licences its approvals rest on are no longer valid: ended, suspended, revoked "
+        "or used up, with no renewal on record."
+    ),
+    CoverStatus.EXCLUDED: (
+        "The evidence says it was left out of a general licence or refused: not a supply ban, "
+        "individual licences remain possible."
+    ),
+    CoverStatus.NO_INFORMATION: "No claim on record says anything about this automaker by today.",
 }
+
+
+@dataclass
+class ClaimShown:
+    """A claim behind the status: what it says on the date and the licences it rests on."""
+
+    claim: Approval
+    status: CoverStatus | None
+    age_days: int
+    rests_on: str
+    licences: list[LicenceRow]
+
+
+RESTS_ON = {
+    "licence": "the licence it names",
+    "exporter": "the licences of this kind its exporter holds",
+    "in force": "the licences of this kind in force on the claim's date (it names no exporter)",
+}
+
+
+def claims_shown(claims: list[Approval], on: date) -> list[ClaimShown]:
+    candidates = selectors.candidate_licences(claims)
+    shown = []
+    for claim in claims:
+        tier, licences = candidates[claim.pk]
+        shown.append(
+            ClaimShown(
+                claim=claim,
+                status=selectors.cover_status(claim.cover_rank),
+                age_days=(on - claim.claimed_on).days,
+                rests_on=RESTS_ON[tier],
+                licences=licence_rows(licences, on),
+            )
+        )
+    return shown
 
 
 @dataclass
@@ -109,19 +155,12 @@ class AutomakerDetailView(PageMixin, DetailView):
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
         status = selectors.automaker_status(automaker=self.object, on=on)
-        licences: dict[int, Licence] = {}
-        for approval in status.basis:
-            if approval.licence is not None:
-                licences.setdefault(approval.licence.pk, approval.licence)
         context.update(
             on=on,
             status=status,
             explanation=EXPLANATIONS[CoverStatus(status.status)],
-            licences=[
-                (licence, licence.days_left(on), licence.is_expiring_on(on))
-                for licence in licences.values()
-            ],
-            unnamed_licences=[a for a in status.basis if a.licence is None],
+            claims=claims_shown(status.basis, on),
+            horizon_days=settings.CLAIM_HORIZON_DAYS,
             can_view_approvals=self.request.user.has_perm("licensing.view_approval"),
         )
         return context

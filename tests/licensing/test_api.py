@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from licensing.models import Approval, Licence
+from licensing.selectors import RANK
 from tests.factories import (
     ApprovalFactory,
     AutomakerFactory,
@@ -83,7 +84,8 @@ def dysprosium(db):
 
 
 def test_it_derives_each_automakers_status_from_the_reference_data(analyst_client, reference_data):
-    covered = analyst_client.get(f"{API}/automakers/", {"status": "covered"})
+    # Today (26 Nov 2026) the general licences Ford's claim rests on end within 30 days.
+    covered = analyst_client.get(f"{API}/automakers/", {"status": "expiring"})
     excluded = analyst_client.get(f"{API}/automakers/", {"status": "excluded"})
     unknown = analyst_client.get(f"{API}/automakers/", {"status": "no_information"})
 
@@ -92,7 +94,8 @@ def test_it_derives_each_automakers_status_from_the_reference_data(analyst_clien
     assert "Toyota Motor Corp." in names(unknown)
     assert not {"Ford Motor Co.", "BMW AG"} & set(names(unknown))
     ford = covered.json()["results"][0]
-    assert ford["status_label"] == "Covered"
+    assert ford["status_label"] == "Expiring"
+    assert ford["cover_until"] == "2026-12-01"
     assert ford["strongest_evidence"] == "company_statement"
     assert ford["approval_count"] == 1
 
@@ -108,12 +111,13 @@ def test_it_derives_an_automakers_status_on_the_date_asked(analyst_client):
     }
 
     assert statuses == {
-        "2025-11-01": "pending",
+        # Before the claim was made (10 Dec 2025) it says nothing.
+        "2025-11-01": "no_information",
         "2026-06-01": "covered",
         "2026-11-20": "expiring",
         "2027-01-01": "expired",
     }
-    assert analyst_client.get(url).json()["earliest_expiry"] == "2026-12-01"
+    assert analyst_client.get(url).json()["cover_until"] == "2026-12-01"
 
 
 def test_it_derives_all_automaker_statuses_in_a_fixed_number_of_queries(analyst_client):
@@ -135,7 +139,8 @@ def test_it_orders_automakers_by_status(analyst_client, reference_data):
     response = analyst_client.get(f"{API}/automakers/", {"ordering": "status"})
 
     statuses = [row["status"] for row in response.json()["results"]]
-    assert statuses[0] == "covered"
+    assert statuses == sorted(statuses, key=RANK.__getitem__)
+    assert statuses[0] == "expiring"
     assert statuses[-1] == "no_information"
 
 

@@ -49,7 +49,7 @@ def test_it_derives_covered_expiring_and_expired_as_the_date_passes_valid_until(
 
     covered = status_on(automaker, date(2026, 6, 1))
     assert covered.status == CoverStatus.COVERED
-    assert covered.earliest_expiry == date(2026, 12, 1)
+    assert covered.cover_until == date(2026, 12, 1)
 
     assert status_on(automaker, date(2026, 10, 31)).status == CoverStatus.COVERED
     assert status_on(automaker, date(2026, 11, 1)).status == CoverStatus.EXPIRING
@@ -98,7 +98,7 @@ def test_it_treats_a_suspended_licence_as_no_longer_covering():
     assert status_on(automaker, date(2026, 1, 15)).status == CoverStatus.EXPIRED
 
 
-def test_the_best_status_wins_with_its_earliest_expiry_and_strongest_evidence():
+def test_paths_that_disagree_are_partial_cover_until_the_last_ends_with_the_strongest_evidence():
     automaker = AutomakerFactory()
     early = LicenceFactory(valid_until=date(2026, 9, 30))
     late = LicenceFactory(valid_until=date(2027, 3, 31))
@@ -115,8 +115,8 @@ def test_the_best_status_wins_with_its_earliest_expiry_and_strongest_evidence():
 
     row = status_on(automaker, date(2026, 6, 1))
 
-    assert row.status == CoverStatus.COVERED
-    assert row.earliest_expiry == date(2026, 9, 30)
+    assert row.status == CoverStatus.PARTIALLY_COVERED
+    assert row.cover_until == date(2027, 3, 31)
     assert row.strongest_evidence == GRADE.MOFCOM_NOTICE
     assert row.approval_count == 3
 
@@ -185,14 +185,16 @@ def test_the_status_list_counted_in_sql_agrees_with_each_automakers_own_status()
     for automaker in automakers:
         own = automaker_status(automaker=automaker, on=on)
         row = listed[automaker.pk]
-        assert (row.status, row.earliest_expiry, row.strongest_evidence, row.approval_count) == (
+        assert (row.status, row.cover_until, row.approval_count) == (
             own.status,
-            own.earliest_expiry,
-            own.strongest_evidence,
+            own.cover_until,
             own.approval_count,
         ), automaker
+        # The page lists the claims behind any status but no information.
+        assert bool(own.basis) == (row.status != CoverStatus.NO_INFORMATION), automaker
         seen.add(row.status)
-    assert seen == set(CoverStatus.values)  # every status, two withdrawn claims included
+    # Every status but unconfirmed (these claims are all recent), two withdrawn included.
+    assert seen == set(CoverStatus.values) - {CoverStatus.UNCONFIRMED}
 
 
 def test_it_finds_licences_expiring_within_a_number_of_days():

@@ -89,11 +89,13 @@ def approval_with_evidence(user=None) -> Approval:
 # Automakers
 
 
-def test_automakers_page_shows_ford_covered_on_a_company_statement(analyst_client, data):
+def test_automakers_page_shows_ford_expiring_on_a_company_statement(analyst_client, data):
     page = html(analyst_client.get("/automakers/"))
 
+    # Today (26 Nov 2026) the general licences its claim rests on end within 30 days.
     ford = row(page, "Ford Motor Co.")
-    assert "Covered" in ford
+    assert "Expiring" in ford
+    assert '<time datetime="2026-12-01">' in ford
     assert "Company statement" in ford
 
 
@@ -128,8 +130,10 @@ def test_automakers_page_sorts_by_status_best_first_then_by_name(analyst_client,
         "Mercedes-Benz Group AG",
         "Volkswagen AG",
         "General Motors Co.",
+        "Hino Motors, Ltd.",
         "Hyundai Motor Co.",
         "Stellantis N.V.",
+        "SUBARU Corporation",
         "Toyota Motor Corp.",
     ]
 
@@ -142,17 +146,20 @@ def test_automakers_page_sorts_by_name_descending_within_a_status_filter(analyst
     assert 'aria-sort="descending"' in page
 
 
-def test_automakers_page_sorts_by_earliest_expiry_with_unknown_expiries_last(analyst_client, data):
+def test_automakers_page_sorts_by_cover_until_with_unknown_expiries_last(analyst_client, data):
     later = LicenceFactory(valid_until=date(2027, 3, 1))
     sooner = LicenceFactory(valid_until=date(2026, 12, 20))
     ApprovalFactory(automaker=AutomakerFactory(name="Later Motors"), licence=later)
     ApprovalFactory(automaker=AutomakerFactory(name="Sooner Motors"), licence=sooner)
 
-    page = html(analyst_client.get("/automakers/", {"sort": "earliest_expiry"}))
+    page = html(analyst_client.get("/automakers/", {"sort": "cover_until"}))
 
     names = [re.search(r'data-automaker="([^"]+)"', r).group(1) for r in rows(page)]
-    assert names[:2] == ["Sooner Motors", "Later Motors"]
+    # Ford's claim names no exporter: these general licences in force on its date carry it too.
+    assert names[:3] == ["Sooner Motors", "Ford Motor Co.", "Later Motors"]
     assert "Expiring" in row(page, "Sooner Motors")
+    # No cover date (excluded, expired, no information): last, by name.
+    assert names[-1] == "Volkswagen AG"
 
 
 def test_automakers_page_queries_do_not_grow_with_more_automakers(
@@ -168,7 +175,7 @@ def test_automakers_page_queries_do_not_grow_with_more_automakers(
     with django_assert_max_num_queries(len(few)):
         response = analyst_client.get("/automakers/")
 
-    assert len(rows(html(response))) == 8 + 30
+    assert len(rows(html(response))) == Automaker.objects.count() == 10 + 30
 
 
 def test_automaker_detail_explains_the_status_and_lists_the_approvals_behind_it(
@@ -178,11 +185,29 @@ def test_automaker_detail_explains_the_status_and_lists_the_approvals_behind_it(
 
     page = html(analyst_client.get(f"/automakers/{ford.pk}/"))
 
-    assert "Covered" in page
-    assert "Approved under a licence that is valid today" in page
-    assert "Approvals behind this status" in page
+    assert "Expiring" in page
+    assert "Covered today, but the licences behind a claim end within 30 days" in page
+    assert "The claims as recorded" in page
     assert "Company statement" in row(page, "Approved")
     assert f"/approvals/{ford.approvals.get().pk}/" in page
+
+
+def test_automaker_detail_queries_do_not_grow_with_more_claims_and_their_licences(
+    analyst_client, data, django_assert_max_num_queries
+):
+    ford = Automaker.objects.get(name="Ford Motor Co.")  # one claim, naming no licence
+    with CaptureQueriesContext(connection) as few:
+        analyst_client.get(f"/automakers/{ford.pk}/")
+    for _ in range(4):  # four more scopes, each through an exporter with two licences
+        exporter = ExporterFactory()
+        LicenceFactory.create_batch(2, exporter=exporter, kind=Licence.Kind.GENERAL)
+        ApprovalFactory(automaker=ford, exporter=exporter, licence=None, licence_kind="general")
+
+    with django_assert_max_num_queries(len(few)):
+        page = html(analyst_client.get(f"/automakers/{ford.pk}/"))
+
+    assert page.count('class="claim"') == 5
+    assert page.count("the licences of this kind its exporter holds") == 4
 
 
 def test_automaker_detail_shows_a_manager_the_licences_but_not_the_approvals(manager_client, data):
@@ -196,7 +221,7 @@ def test_automaker_detail_shows_a_manager_the_licences_but_not_the_approvals(man
     assert f"/licences/{jl_mag.pk}/" in row(page, "JL Mag Rare-Earth Co. Ltd.")
     assert "Expiring in 5 days" in page
     assert f"/approvals/{approval.pk}/" not in page
-    assert "Approvals behind this status</h2>" not in page
+    assert "The claims as recorded</h2>" not in page
 
 
 # Licences

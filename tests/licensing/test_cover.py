@@ -1,0 +1,231 @@
+"""The cover rules: an automaker's status on a date from the claims made by then, newest per
+scope, resting on the licences that could carry them (README, "Cover")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import override_settings
+
+from licensing.models import Approval, Automaker, Licence
+from licensing.selectors import CoverStatus, automaker_status, automakers_with_status, status_row
+from tests.factories import ApprovalFactory, AutomakerFactory, ExporterFactory, LicenceFactory
+
+pytestmark = pytest.mark.django_db
+
+GRADE = Approval.EvidenceGrade
+STATUS = Approval.Status
+
+
+def on(day: date, automaker: Automaker):
+    """The automaker's row in the status list of that day (the rule every page reads)."""
+    return status_row(automakers_with_status(on=day).get(pk=automaker.pk))
+
+
+@pytest.fixture
+def ford(reference_data) -> Automaker:
+    return Automaker.objects.get(name="Ford Motor Co.")
+
+
+# The reference data: Ford's "some of its suppliers" of 10 December 2025, naming no licence, rests
+# on the three general licences in force that day, which end on 1 December 2026.
+
+
+def test_ford_has_no_information_before_it_said_anything(ford):
+    row = on(date(2025, 12, 5), ford)
+
+    assert row.status == CoverStatus.NO_INFORMATION
+    assert row.cover_until is None
+
+
+def test_ford_is_partially_covered_until_the_general_licences_end(ford):
+    row = on(date(2026, 6, 1), ford)
+
+    assert row.status == CoverStatus.PARTIALLY_COVERED
+    assert row.cover_until == date(2026, 12, 1)
+
+
+def test_ford_is_expiring_not_covered_in_the_last_month_of_the_general_licences(ford):
+    row = on(date(2026, 11, 20), ford)
+
+    assert row.status == CoverStatus.EXPIRING
+    assert row.cover_until == date(2026, 12, 1)
+
+
+def test_ford_has_no_cover_the_day_after_the_general_licences_end(ford):
+    row = on(date(2026, 12, 2), ford)
+
+    assert row.status == CoverStatus.EXPIRED
+    assert row.cover_until is None
+
+
+def test_the_automaker_page_lists_the_candidate_licences_of_a_claim_naming_none(ford):
+    status = automaker_status(automaker=ford, on=date(2026, 6, 1))
+
+    [claim] = status.basis
+    assert claim.licence is None
+    assert claim.cover_until == date(2026, 12, 1)
+
+
+def test_the_german_automakers_are_excluded_from_the_first_round(reference_data):
+    german = Automaker.objects.filter(country="DEU")
+
+    rows = [status_row(automaker) for automaker in automakers_with_status(on=date(2026, 1, 5))]
+
+    assert {row.status for row in rows if row.automaker in german} == {CoverStatus.EXCLUDED}
+
+
+# Claims are dated evidence
+
+
+def test_a_claim_counts_only_from_the_day_it_was_made():
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence, claimed_on=date(2026, 3, 1))
+
+    assert on(date(2026, 2, 28), automaker).status == CoverStatus.NO_INFORMATION
+    assert on(date(2026, 3, 1), automaker).status == CoverStatus.COVERED
+
+
+def test_a_newer_mofcom_refusal_replaces_an_older_company_statement_from_its_date():
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence, claimed_on=date(2025, 12, 10))
+    ApprovalFactory(
+        automaker=automaker,
+        licence=licence,
+        status=STATUS.REFUSED,
+        evidence_grade=GRADE.MOFCOM_NOTICE,
+        claimed_on=date(2026, 2, 1),
+    )
+
+    assert on(date(2026, 1, 31), automaker).status == CoverStatus.COVERED
+    assert on(date(2026, 2, 1), automaker).status == CoverStatus.EXCLUDED
+
+
+def test_a_newer_weak_claim_still_replaces_an_older_strong_one_of_the_same_scope():
+    LicenceFactory()  # in force on the claim's date
+    automaker = AutomakerFactory()
+    ApprovalFactory(
+        automaker=automaker,
+        status=STATUS.EXCLUDED,
+        evidence_grade=GRADE.MOFCOM_NOTICE,
+        claimed_on=date(2025, 12, 10),
+    )
+    ApprovalFactory(
+        automaker=automaker, evidence_grade=GRADE.NEWS_REPORT, claimed_on=date(2026, 1, 10)
+    )
+
+    assert on(date(2026, 1, 10), automaker).status == CoverStatus.COVERED
+
+
+def test_on_the_same_day_the_stronger_evidence_wins_whichever_was_recorded_first():
+    automaker = AutomakerFactory()
+    ApprovalFactory(
+        automaker=automaker,
+        status=STATUS.REFUSED,
+        evidence_grade=GRADE.MOFCOM_NOTICE,
+        claimed_on=date(2026, 1, 10),
+    )
+    ApprovalFactory(
+        automaker=automaker, evidence_grade=GRADE.NEWS_REPORT, claimed_on=date(2026, 1, 10)
+    )
+
+    assert on(date(2026, 1, 10), automaker).status == CoverStatus.EXCLUDED
+
+
+def test_a_withdrawal_leaves_its_scope_saying_nothing():
+    LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, claimed_on=date(2025, 12, 10))
+    ApprovalFactory(automaker=automaker, status=STATUS.WITHDRAWN, claimed_on=date(2026, 1, 10))
+
+    assert on(date(2026, 1, 9), automaker).status == CoverStatus.COVERED
+    assert on(date(2026, 1, 10), automaker).status == CoverStatus.NO_INFORMATION
+
+
+def test_claims_of_different_scopes_do_not_replace_each_other_and_disagreeing_is_partial():
+    covered_through, refused_through = ExporterFactory(), ExporterFactory()
+    licence = LicenceFactory(exporter=covered_through)
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, exporter=covered_through, licence=licence)
+    ApprovalFactory(
+        automaker=automaker,
+        exporter=refused_through,
+        status=STATUS.REFUSED,
+        claimed_on=date(2026, 2, 1),
+    )
+
+    row = on(date(2026, 3, 1), automaker)
+
+    assert row.status == CoverStatus.PARTIALLY_COVERED
+    assert row.cover_until == date(2026, 12, 1)
+
+
+def test_two_covering_scopes_are_covered_until_the_first_of_them_ends():
+    automaker = AutomakerFactory()
+    early = LicenceFactory(valid_until=date(2026, 6, 30))
+    late = LicenceFactory()
+    ApprovalFactory(automaker=automaker, exporter=early.exporter, licence=early)
+    ApprovalFactory(automaker=automaker, exporter=late.exporter, licence=late)
+
+    assert on(date(2026, 3, 1), automaker).cover_until == date(2026, 6, 30)
+    # Once the first ends, the other path still covers: partially.
+    july = on(date(2026, 7, 1), automaker)
+    assert july.status == CoverStatus.PARTIALLY_COVERED
+    assert july.cover_until == date(2026, 12, 1)
+
+
+def test_a_claim_for_some_of_the_supply_is_partial_cover():
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=LicenceFactory(), extent=Approval.Extent.SOME)
+
+    assert on(date(2026, 3, 1), automaker).status == CoverStatus.PARTIALLY_COVERED
+
+
+@override_settings(CLAIM_HORIZON_DAYS=180)
+def test_a_claim_not_made_again_within_the_horizon_is_unconfirmed():
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=LicenceFactory(), claimed_on=date(2025, 12, 10))
+
+    assert on(date(2026, 6, 8), automaker).status == CoverStatus.COVERED
+    assert on(date(2026, 6, 9), automaker).status == CoverStatus.UNCONFIRMED
+    ApprovalFactory(automaker=automaker, licence=LicenceFactory(), claimed_on=date(2026, 6, 1))
+    assert on(date(2026, 6, 9), automaker).status == CoverStatus.COVERED
+
+
+# Candidate licences of a claim that names none
+
+
+def test_a_claim_naming_an_exporter_rests_on_that_exporters_licences_of_the_kind():
+    exporter = ExporterFactory()
+    LicenceFactory(exporter=exporter, valid_until=date(2026, 8, 31))
+    LicenceFactory(exporter=exporter, kind=Licence.Kind.INDIVIDUAL, valid_until=date(2027, 3, 1))
+    LicenceFactory(valid_until=date(2027, 6, 30))  # another exporter's
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, exporter=exporter, licence_kind=Licence.Kind.GENERAL)
+
+    assert on(date(2026, 3, 1), automaker).cover_until == date(2026, 8, 31)
+    assert on(date(2026, 9, 1), automaker).status == CoverStatus.EXPIRED
+
+
+def test_a_claim_naming_no_exporter_rests_on_the_licences_in_force_on_its_date():
+    LicenceFactory(valid_from=date(2025, 12, 2), valid_until=date(2026, 12, 1))
+    # Issued after the claim: not what the claim was about.
+    LicenceFactory(valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31))
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence_kind=Licence.Kind.GENERAL)
+
+    assert on(date(2026, 3, 1), automaker).cover_until == date(2026, 12, 1)
+
+
+def test_an_approval_awaiting_its_exporters_licence_is_pending():
+    exporter = ExporterFactory()
+    LicenceFactory(
+        exporter=exporter, status=Licence.Status.APPLIED, valid_from=None, valid_until=None
+    )
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, exporter=exporter, licence_kind=Licence.Kind.GENERAL)
+
+    assert on(date(2026, 3, 1), automaker).status == CoverStatus.PENDING
