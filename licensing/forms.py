@@ -139,6 +139,8 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
             "hs_codes",
             "quantity_cap_kg",
             "customer_scope",
+            "renews",
+            "renewal_status",
             "notes",
             "source_url",
         ]
@@ -152,6 +154,8 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
             "valid_from": "Needed, with “valid until”, once the licence has been issued.",
             "quantity_cap_kg": "Leave empty when the licence states no cap.",
             "customer_scope": "Whom the licence lets the exporter supply, as the source says.",
+            "renews": "The licence this one renews: claims resting on that one carry on to this.",
+            "renewal_status": "What is known of a renewal for when this licence ends.",
         }
         widgets = {
             "issued_on": DateInput(),
@@ -166,6 +170,12 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["exporter"].empty_label = "Choose an exporter"
         self.fields["kind"].choices = [("", "Choose a kind"), *Licence.Kind.choices]
+        renewable = Licence.objects.select_related("exporter").order_by(
+            "exporter__name", "-valid_until"
+        )
+        self.fields["renews"].queryset = renewable.exclude(pk=self.instance.pk)
+        self.fields["renews"].empty_label = "None: a first licence"
+        self.fields["renewal_status"].required = False  # unknown when not given
         # The stored status, kept before anything can change the instance.
         self.current_status = self.instance.status if self.instance.pk else None
         if self.current_status:
@@ -176,6 +186,9 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
                 (current.value, f"{current.label} (current)"),
                 *((choice.value, choice.label) for choice in statuses_from(current)),
             ]
+
+    def clean_renewal_status(self) -> str:
+        return self.cleaned_data["renewal_status"] or Licence.RenewalStatus.UNKNOWN
 
     @property
     def lifecycle_note(self) -> str:

@@ -208,20 +208,36 @@ class Licence(models.Model):
         REJECTED = "rejected", "Rejected"
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
+        SURRENDERED = "surrendered", "Surrendered"
         EXPIRED = "expired", "Expired"
         EXHAUSTED = "exhausted", "Exhausted"
 
-    # The lifecycle: the statuses each status may move to. Rejected and revoked are final;
-    # an expired or exhausted licence is issued again only with a new validity period.
+    class RenewalStatus(models.TextChoices):
+        """What is known of a renewal for when this licence ends."""
+
+        UNKNOWN = "unknown", "Unknown"
+        APPLIED = "applied", "Applied for"
+        GRANTED = "granted", "Granted"
+        REFUSED = "refused", "Refused"
+
+    # The lifecycle: the statuses each status may move to. Rejected, revoked and surrendered
+    # are final; an expired or exhausted licence is issued again only with a new validity period.
     TRANSITIONS = {
         Status.APPLIED: {Status.UNDER_REVIEW, Status.ISSUED, Status.REJECTED},
         Status.UNDER_REVIEW: {Status.ISSUED, Status.REJECTED},
-        Status.ISSUED: {Status.SUSPENDED, Status.REVOKED, Status.EXPIRED, Status.EXHAUSTED},
-        Status.SUSPENDED: {Status.ISSUED, Status.REVOKED, Status.EXPIRED},
+        Status.ISSUED: {
+            Status.SUSPENDED,
+            Status.REVOKED,
+            Status.SURRENDERED,
+            Status.EXPIRED,
+            Status.EXHAUSTED,
+        },
+        Status.SUSPENDED: {Status.ISSUED, Status.REVOKED, Status.SURRENDERED, Status.EXPIRED},
         Status.EXPIRED: {Status.ISSUED},
         Status.EXHAUSTED: {Status.ISSUED},
         Status.REJECTED: set(),
         Status.REVOKED: set(),
+        Status.SURRENDERED: set(),
     }
     RENEWED_FROM = {Status.EXPIRED, Status.EXHAUSTED}
     # The field each constraint's message belongs to, so forms and the API show it there.
@@ -242,7 +258,20 @@ class Licence(models.Model):
     elements = models.ManyToManyField(Element, blank=True, related_name="licences")
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="licences")
     quantity_cap_kg = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
-    customer_scope = models.CharField(max_length=300, blank=True)
+    customer_scope = models.CharField(
+        max_length=300, blank=True, help_text="The customers it names, as a note; see parties."
+    )
+    renews = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+        help_text="The licence this one renews: claims resting on that one carry on to this.",
+    )
+    renewal_status = models.CharField(
+        max_length=10, choices=RenewalStatus.choices, default=RenewalStatus.UNKNOWN
+    )
     notes = models.TextField(blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -268,7 +297,9 @@ class Licence(models.Model):
             ),
             models.CheckConstraint(
                 name="licence_dated_status_has_validity",
-                condition=~Q(status__in=["issued", "suspended", "expired", "exhausted"])
+                condition=~Q(
+                    status__in=["issued", "suspended", "surrendered", "expired", "exhausted"]
+                )
                 | Q(valid_from__isnull=False, valid_until__isnull=False),
                 violation_error_code="licence_dated_status_has_validity",
                 violation_error_message="An issued licence needs “valid from” and “valid until”.",
@@ -292,9 +323,20 @@ class Licence(models.Model):
         label = self.number or (f"#{self.pk}" if self.pk else "(new)")
         return f"{self.get_kind_display()} licence {label}, {self.exporter}"
 
+    def status_on(self, on: date) -> str:
+        """Its status on a date, from its dated changes (selectors.licence_status_on is the
+        same rule in SQL); reads `transitions`, which a list should prefetch."""
+        changes = sorted(
+            self.transitions.all(), key=lambda change: (change.effective_on, change.pk)
+        )
+        if not changes:
+            return self.status
+        made = [change for change in changes if change.effective_on <= on]
+        return made[-1].status if made else changes[0].from_status
+
     def is_valid_on(self, on: date) -> bool:
         return (
-            self.status == self.Status.ISSUED
+            self.status_on(on) == self.Status.ISSUED
             and self.valid_from is not None
             and self.valid_until is not None
             and self.valid_from <= on <= self.valid_until
@@ -306,6 +348,36 @@ class Licence(models.Model):
     def is_expiring_on(self, on: date) -> bool:
         days = self.days_left(on)
         return days is not None and days <= settings.EXPIRY_WARNING_DAYS
+
+
+class LicenceTransition(models.Model):
+    """A change of a licence's status that takes effect on a date: it has `status` from
+    `effective_on` until its next change, and `from_status` before."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=12, choices=Licence.Status.choices)
+    status = models.CharField(max_length=12, choices=Licence.Status.choices)
+    effective_on = models.DateField()
+    reason = models.TextField()
+    source_url = models.URLField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_on", "id"]
+        indexes = [models.Index(fields=["licence", "effective_on"], name="transition_by_date")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_from_status_display()} to {self.get_status_display()} "
+            f"from {self.effective_on:%Y-%m-%d}"
+        )
 
 
 def evidence_upload_to(instance: Approval, filename: str) -> str:

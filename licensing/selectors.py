@@ -29,7 +29,14 @@ from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django_cte import CTE, with_cte
 
-from licensing.models import EVIDENCE_RANK, Approval, Automaker, ControlMeasure, Licence
+from licensing.models import (
+    EVIDENCE_RANK,
+    Approval,
+    Automaker,
+    ControlMeasure,
+    Licence,
+    LicenceTransition,
+)
 
 
 class CoverStatus(models.TextChoices):
@@ -80,11 +87,42 @@ def today() -> date:
     return timezone.localdate()
 
 
-def licence_valid_on(on: date | OuterRef, *, via: str = "") -> Q:
-    """Issued and within its validity on the date; `via` is the path to the licence
-    ("licence__" from an approval). Licence.is_valid_on is the same rule for one licence."""
-    bounds = {f"{via}valid_from__lte": on, f"{via}valid_until__gte": on}
-    return Q(**{f"{via}status": Licence.Status.ISSUED}, **bounds)
+def _inner(on: date | OuterRef) -> date | OuterRef:
+    """A date given to a licence query as seen from a subquery of it."""
+    return OuterRef(on) if isinstance(on, OuterRef) else on
+
+
+def licence_status_on(on: date | OuterRef) -> Coalesce:
+    """A licence's status on a date, from its dated changes: that of the last change in effect
+    by then; before its first change, the status that change left; with none, its recorded
+    status. Licence.status_on is the same rule for one licence."""
+    changes = LicenceTransition.objects.filter(licence=OuterRef("pk"))
+    last = changes.filter(effective_on__lte=_inner(on)).order_by("-effective_on", "-pk")
+    first = changes.order_by("effective_on", "pk")
+    return Coalesce(
+        Subquery(last.values("status")[:1]),
+        Subquery(first.values("from_status")[:1]),
+        F("status"),
+        output_field=models.CharField(),
+    )
+
+
+def licence_valid_on(on: date | OuterRef) -> Q:
+    """Issued on the date (see licence_status_on) and within its validity; for a query of
+    licences. Licence.is_valid_on is the same rule for one licence."""
+    issued = Exact(licence_status_on(on), Licence.Status.ISSUED)
+    return Q(issued, valid_from__lte=on, valid_until__gte=on)
+
+
+def licences_due(on: date) -> QuerySet[Licence]:
+    """The licences whose recorded status is not their status on the date, or that are issued
+    past their end (see services.licences_apply_due)."""
+    past_end = Q(status=Licence.Status.ISSUED, valid_until__lt=on)
+    return (
+        Licence.objects.alias(status_then=licence_status_on(on))
+        .filter(~Q(status=F("status_then")) | past_end)
+        .prefetch_related("transitions")
+    )
 
 
 EVIDENCE_RANK_SQL = Case(
@@ -112,13 +150,19 @@ def _last_end(licences: QuerySet[Licence]) -> Subquery:
 
 
 def _candidate_tiers(*, licence, exporter, kind, claimed_on) -> dict[str, QuerySet[Licence]]:
-    """The licences a claim may rest on, by what it names: its licence; else the licences of the
-    claimed kind (any kind when it names none) held by its exporter; else every licence of that
-    kind in force on the claim's date. Given values (one claim) or OuterRefs (claims in SQL)."""
+    """The licences a claim may rest on, by what it names: its licence and the licences that
+    renew it (and their renewals); else the licences of the claimed kind (any kind when it names
+    none) held by its exporter; else every licence of that kind in force on the claim's date,
+    and their renewals. Given values (one claim) or OuterRefs (claims in SQL)."""
+    in_force_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
     return {
-        "licence": Licence.objects.filter(pk=licence),
+        "licence": Licence.objects.filter(
+            Q(pk=licence) | Q(renews=licence) | Q(renews__renews=licence)
+        ),
         "exporter": Licence.objects.filter(exporter=exporter, kind=kind),
-        "in force": Licence.objects.filter(licence_valid_on(claimed_on), kind=kind),
+        "in force": Licence.objects.filter(
+            Q(licence_valid_on(claimed_on)) | (in_force_then & Q(renews__kind=kind)), kind=kind
+        ),
     }
 
 
@@ -150,7 +194,11 @@ def candidate_licences(claims: list[Approval]) -> dict[int, tuple[str, list[Lice
     if not pairs:
         return {}
     found = list(pairs[0].union(*pairs[1:], all=True))
-    licences = Licence.objects.select_related("exporter").in_bulk({pk for _, pk in found})
+    licences = (
+        Licence.objects.select_related("exporter")
+        .prefetch_related("transitions")
+        .in_bulk({pk for _, pk in found})
+    )
     rests_on = {pk: [] for pk in tiers}
     for claim_pk, licence_pk in found:
         rests_on[claim_pk].append(licences[licence_pk])

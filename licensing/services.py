@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    LicenceTransition,
 )
 from licensing.validation import full_clean_naming_fields
 
@@ -35,6 +36,8 @@ LICENCE_FIELDS = {
     "valid_until",
     "quantity_cap_kg",
     "customer_scope",
+    "renews",
+    "renewal_status",
     "notes",
     "source_url",
 }
@@ -45,6 +48,7 @@ APPROVAL_FIELDS = {
     "licence",
     "licence_kind",
     "status",
+    "extent",
     "evidence_grade",
     "claimed_on",
     "statement",
@@ -134,38 +138,149 @@ def licence_update(
     user=None,
     on: date | None = None,
 ) -> Licence:
-    """Change a licence's fields; a status change must follow the lifecycle."""
+    """Change a licence's fields; a status change must follow the lifecycle, takes effect on
+    the day (`on`, today by default) and is kept as a LicenceTransition."""
     data = dict(data)
     elements = data.pop("elements", None)
     hs_codes = data.pop("hs_codes", None)
     unknown = set(data) - LICENCE_FIELDS
     if unknown:
         raise TypeError(f"licence_update() got unknown fields: {', '.join(sorted(unknown))}")
+    on = on or timezone.localdate()
     old = Licence.objects.select_for_update().get(pk=licence.pk)
     for field, value in data.items():
         setattr(licence, field, value)
-    _check_transition(old=old, new=licence, on=on or timezone.localdate())
+    change = _status_change(
+        licence=old, new=licence, effective_on=on, reason="Changed on its record."
+    )
+    _check_transition(old=old, new=licence, on=on)
     full_clean_naming_fields(licence)
     _save_licence(licence, elements=elements, hs_codes=hs_codes, user=user)
+    if change is not None:
+        change.recorded_by = user if user is not None and user.is_authenticated else None
+        change.save()
     return licence
 
 
+def _status_change(
+    *, licence: Licence, new: Licence, effective_on: date, reason: str, source_url: str = ""
+) -> LicenceTransition | None:
+    """The change of status from the last one recorded for `licence` (locked) to `new`'s, to
+    take effect on a date; refused before a change already recorded (keep them in date order)."""
+    last = licence.transitions.order_by("-effective_on", "-pk").first()
+    if last is not None and effective_on < last.effective_on:
+        message = (
+            f"This licence already changes to {last.get_status_display().lower()} on "
+            f"{last.effective_on:%Y-%m-%d}: a change must take effect on that day or later."
+        )
+        raise ValidationError({"effective_on": message})
+    current = last.status if last is not None else licence.status
+    if current == new.status:
+        return None
+    return LicenceTransition(
+        licence=licence,
+        from_status=current,
+        status=new.status,
+        effective_on=effective_on,
+        reason=reason,
+        source_url=source_url,
+    )
+
+
+CHANGED_ON_RECORD = "Changed on its record."
+# The changes a dated transition may record (POST /api/v1/licences/{id}/transitions/), and the
+# status each gives.
+TRANSITION_STATUSES = {
+    "revoked": Status.REVOKED,
+    "suspended": Status.SUSPENDED,
+    "reinstated": Status.ISSUED,
+    "surrendered": Status.SURRENDERED,
+    "expired": Status.EXPIRED,
+}
+TRANSITION_CHOICES = [(name, name.capitalize()) for name in TRANSITION_STATUSES]
+
+
+@transaction.atomic
 def licence_transition(
     *,
     licence: Licence,
     to_status: str,
+    effective_on: date | None = None,
+    reason: str = CHANGED_ON_RECORD,
+    source_url: str = "",
     valid_from: date | None = None,
     valid_until: date | None = None,
     user=None,
     on: date | None = None,
 ) -> Licence:
-    """Move a licence to another status, with a new validity period where renewal needs one."""
-    data: dict[str, Any] = {"status": to_status}
-    if valid_from is not None:
-        data["valid_from"] = valid_from
-    if valid_until is not None:
-        data["valid_until"] = valid_until
-    return licence_update(licence=licence, data=data, user=user, on=on)
+    """Move a licence to another status from a date (`effective_on`, `on` by default, itself
+    today by default), with a new validity period where renewal needs one. A change dated
+    after `on` is kept and takes effect on its day (licences_apply_due); the status on any
+    date is read from the changes (selectors.licence_status_on)."""
+    on = on or timezone.localdate()
+    effective_on = effective_on or on
+    old = Licence.objects.select_for_update().get(pk=licence.pk)
+    last = old.transitions.order_by("-effective_on", "-pk").first()
+    current = Licence(**{**_fields_of(old), "status": last.status if last else old.status})
+    new = Licence(**_fields_of(old))
+    new.status = to_status
+    new.valid_from = valid_from or old.valid_from
+    new.valid_until = valid_until or old.valid_until
+    _check_transition(old=current, new=new, on=effective_on)
+    change = _status_change(
+        licence=old, new=new, effective_on=effective_on, reason=reason, source_url=source_url
+    )
+    if change is None:
+        return licence
+    change.full_clean(exclude=["licence", "recorded_by"])
+    licence.valid_from, licence.valid_until = new.valid_from, new.valid_until
+    if effective_on <= on:
+        licence.status = to_status
+    full_clean_naming_fields(licence)
+    _save_licence(licence, elements=None, hs_codes=None, user=user)
+    change.recorded_by = user if user is not None and user.is_authenticated else None
+    change.save()
+    return licence
+
+
+def _fields_of(licence: Licence) -> dict[str, Any]:
+    return {field: getattr(licence, field) for field in LICENCE_FIELDS}
+
+
+@transaction.atomic
+def licences_apply_due(*, on: date | None = None, user=None) -> int:
+    """Bring each licence's recorded status to its status on the date: the changes that have
+    come due, and an issued licence past its end expired from the next day (kept as a change).
+    Returns how many licences changed. The status on a date is read from the changes and the
+    validity whether or not this has run; this keeps the stored status, which lists show,
+    current."""
+    from licensing.selectors import licences_due
+
+    on = on or timezone.localdate()
+    changed = 0
+    for licence in licences_due(on).select_for_update(of=("self",)):
+        due = licence.status_on(on)
+        last = licence.transitions.order_by("-effective_on", "-pk").first()
+        ended = licence.valid_until and licence.valid_until + timedelta(days=1)
+        if (
+            due == Status.ISSUED
+            and ended
+            and ended <= on
+            and not (last and last.effective_on > ended)
+        ):
+            LicenceTransition.objects.create(
+                licence=licence,
+                from_status=due,
+                status=Status.EXPIRED,
+                effective_on=ended,
+                reason=f"Its validity ended on {licence.valid_until:%Y-%m-%d}.",
+            )
+            due = Status.EXPIRED
+        if due != licence.status:
+            licence.status = due
+            _save_licence(licence, elements=None, hs_codes=None, user=user)
+            changed += 1
+    return changed
 
 
 def _check_parties(approval: Approval) -> None:

@@ -1,4 +1,4 @@
-"""Licensing tasks: the daily alert check."""
+"""Licensing tasks: the daily licence statuses and alert check."""
 
 from __future__ import annotations
 
@@ -6,6 +6,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from licensing.alerts.services import alerts_digest_send, alerts_raise
+from licensing.services import licences_apply_due
+
+
+@shared_task
+def licences_daily() -> dict:
+    """Bring the licences' recorded statuses to today's: changes come due, validity ended."""
+    return {"changed": licences_apply_due(on=timezone.localdate())}
 
 
 @shared_task

@@ -41,7 +41,7 @@ LISTS = [
     ("analyst", "/api/v1/exporters/", 6),
     ("analyst", "/api/v1/importers/", 7),
     ("analyst", "/api/v1/automakers/", 6),
-    ("analyst", "/api/v1/licences/", 8),
+    ("analyst", "/api/v1/licences/", 9),
     ("analyst", "/api/v1/approvals/", 6),
     ("analyst", "/api/v1/imports/", 6),
     ("analyst", "/api/v1/series/", 6),

@@ -121,6 +121,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exports.tasks.import_batches_requeue",
         "schedule": 300,
     },
+    "licence-statuses-daily": {
+        "task": "licensing.tasks.licences_daily",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "raise-alerts-daily": {
         "task": "licensing.tasks.alerts_daily",
         "schedule": crontab(hour=6, minute=0),
@@ -233,6 +237,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LicenceStatusEnum": "licensing.models.Licence.Status",
+        "LicenceTransitionStatusEnum": "licensing.services.TRANSITION_CHOICES",
+    },
 }
 
 # Pages run no inline script: ours and plotly.js come from static files, figure data sits in

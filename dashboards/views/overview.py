@@ -68,7 +68,8 @@ class OverviewView(PageMixin, TemplateView):
 
     def _licensing(self, on: date) -> dict[str, Any]:
         expiring = licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
-        soonest = expiring.select_related("exporter").order_by("valid_until", "exporter__name")
+        soonest = expiring.select_related("exporter").prefetch_related("transitions")
+        soonest = soonest.order_by("valid_until", "exporter__name")
         counts = automaker_status_counts(automakers_with_status(on=on))
         return {
             "warning_days": settings.EXPIRY_WARNING_DAYS,

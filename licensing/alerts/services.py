@@ -14,6 +14,7 @@ from django.db.models import Q
 from core.formatting import day_in_words
 from licensing.alerts.models import Alert
 from licensing.models import Approval, ControlMeasure, Licence
+from licensing.selectors import licences_expiring
 
 EXPIRY_THRESHOLDS = {
     30: Alert.Kind.LICENCE_EXPIRING_30,
@@ -57,12 +58,8 @@ def _numbers(measures: list[ControlMeasure]) -> str:
 
 
 def _licence_candidates(on: date) -> list[Candidate]:
-    licences = Licence.objects.select_related("exporter").filter(
-        status=Licence.Status.ISSUED,
-        valid_from__lte=on,
-        valid_until__gte=on,
-        valid_until__lte=on + timedelta(days=max(EXPIRY_THRESHOLDS)),
-    )
+    within = max(EXPIRY_THRESHOLDS)
+    licences = licences_expiring(within_days=within, on=on).select_related("exporter")
     candidates = []
     for licence in licences:
         left = (licence.valid_until - on).days

@@ -22,8 +22,10 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    LicenceTransition,
 )
 from licensing.selectors import AUTOMAKER_SORTS, CoverStatus, today
+from licensing.services import TRANSITION_CHOICES
 
 
 @extend_schema_field(
@@ -119,6 +121,37 @@ class AutomakerStatusSerializer(serializers.Serializer):
     approval_count = serializers.IntegerField()
 
 
+class LicenceTransitionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(
+        read_only=True, allow_null=True, slug_field="username"
+    )
+
+    class Meta:
+        model = LicenceTransition
+        fields = [
+            "id",
+            "from_status",
+            "status",
+            "effective_on",
+            "reason",
+            "source_url",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class LicenceTransitionInputSerializer(serializers.Serializer):
+    """A change of status that takes effect on a date."""
+
+    status = serializers.ChoiceField(
+        choices=TRANSITION_CHOICES,
+        help_text="reinstated returns a suspended licence to issued.",
+    )
+    effective_on = serializers.DateField(help_text="The day the change takes effect.")
+    reason = serializers.CharField(max_length=2000)
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
 class LicenceSerializer(serializers.ModelSerializer):
     exporter = PartyRefSerializer(read_only=True)
     kind = LicenceKindField(read_only=True)
@@ -126,6 +159,9 @@ class LicenceSerializer(serializers.ModelSerializer):
     hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
     expiring = serializers.SerializerMethodField(
         help_text="Issued, valid today and ending within the expiry warning period."
+    )
+    transitions = LicenceTransitionSerializer(
+        many=True, read_only=True, help_text="Its dated changes of status, oldest first."
     )
 
     class Meta:
@@ -143,9 +179,12 @@ class LicenceSerializer(serializers.ModelSerializer):
             "hs_codes",
             "quantity_cap_kg",
             "customer_scope",
+            "renews",
+            "renewal_status",
             "notes",
             "source_url",
             "expiring",
+            "transitions",
             "created_at",
             "updated_at",
         ]
@@ -175,6 +214,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
             "licence",
             "licence_kind",
             "status",
+            "extent",
             "evidence_grade",
             "claimed_on",
             "statement",
@@ -211,6 +251,13 @@ class LicenceInputSerializer(serializers.Serializer):
         max_digits=14, decimal_places=3, required=False, allow_null=True
     )
     customer_scope = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    renews = serializers.PrimaryKeyRelatedField(
+        queryset=Licence.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The licence this one renews.",
+    )
+    renewal_status = serializers.ChoiceField(choices=Licence.RenewalStatus.choices, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
     source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
@@ -233,6 +280,11 @@ class ApprovalInputSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="The kind claimed when the licence is not known."
     )
     status = serializers.ChoiceField(choices=Approval.Status.choices)
+    extent = serializers.ChoiceField(
+        choices=Approval.Extent.choices,
+        required=False,
+        help_text="Whether it covers all the automaker's supply or only some of it.",
+    )
     evidence_grade = serializers.ChoiceField(choices=Approval.EvidenceGrade.choices)
     claimed_on = serializers.DateField()
     statement = serializers.CharField()

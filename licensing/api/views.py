@@ -32,6 +32,8 @@ from licensing.api.serializers import (
     ImporterSerializer,
     LicenceInputSerializer,
     LicenceSerializer,
+    LicenceTransitionInputSerializer,
+    LicenceTransitionSerializer,
     history_entry,
 )
 from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
@@ -240,7 +242,9 @@ def write_schema(noun: str, request: type[serializers.Serializer], response: Any
 class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Export licences; a status change must follow the licence lifecycle."""
 
-    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+    queryset = Licence.objects.select_related("exporter").prefetch_related(
+        "elements", "hs_codes", "transitions"
+    )
     serializer_class = LicenceSerializer
     input_serializer_class = LicenceInputSerializer
     filterset_class = LicenceFilter
@@ -255,6 +259,36 @@ class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
         data = self._input(request, partial=partial)
         services.licence_update(licence=licence, data=data, user=request.user)
         return self._output(licence)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Its dated changes of status, oldest first",
+        responses=LicenceTransitionSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record a change of status that takes effect on a date (Compliance)",
+        request=LicenceTransitionInputSerializer,
+        responses={201: LicenceSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def transitions(self, request: Request, pk: str) -> Response:
+        licence = self.get_object()
+        if request.method == "GET":
+            changes = licence.transitions.select_related("recorded_by")
+            return Response(LicenceTransitionSerializer(changes, many=True).data)
+        change = LicenceTransitionInputSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        data = change.validated_data
+        services.licence_transition(
+            licence=licence,
+            to_status=services.TRANSITION_STATUSES[data["status"]],
+            effective_on=data["effective_on"],
+            reason=data["reason"],
+            source_url=data.get("source_url", ""),
+            user=request.user,
+        )
+        return self._output(licence, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -37,7 +37,7 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
 class LicenceListView(FilterPageMixin, FilterView):
     permission_required = "licensing.view_licence"
     filterset_class = LicenceFilter
-    queryset = Licence.objects.select_related("exporter")
+    queryset = Licence.objects.select_related("exporter").prefetch_related("transitions")
     template_name = "licensing/licence_list.html"
     paginate_by = 50
     section = "licences"
@@ -58,7 +58,9 @@ class LicenceListView(FilterPageMixin, FilterView):
 
 class LicenceDetailView(PageMixin, DetailView):
     permission_required = "licensing.view_licence"
-    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+    queryset = Licence.objects.select_related("exporter", "renews__exporter").prefetch_related(
+        "elements", "hs_codes", "transitions__recorded_by", "renewals__exporter"
+    )
     template_name = "licensing/licence_detail.html"
     context_object_name = "licence"
     section = "licences"
@@ -78,6 +80,9 @@ class LicenceDetailView(PageMixin, DetailView):
             days_left=licence.days_left(on),
             expiring=licence.is_expiring_on(on),
             valid=licence.is_valid_on(on),
+            status_today=Licence.Status(licence.status_on(on)),
+            changes=licence.transitions.all(),
+            renewals=licence.renewals.all(),
             can_view_approvals=can_view_approvals,
             approvals=approvals,
             history=change_history(licence.history.select_related("history_user", "exporter")),
@@ -110,7 +115,9 @@ class LicenceCreateView(LicenceFormMixin, CreateView):
 
 class LicenceUpdateView(LicenceFormMixin, UpdateView):
     permission_required = "licensing.change_licence"
-    queryset = Licence.objects.select_related("exporter").prefetch_related("elements", "hs_codes")
+    queryset = Licence.objects.select_related("exporter").prefetch_related(
+        "elements", "hs_codes", "transitions"
+    )
 
     def store(self, form: LicenceForm) -> Licence:
         try:

@@ -532,3 +532,97 @@ def test_it_describes_every_endpoint_in_openapi_without_warnings(tmp_path):
     text = schema.read_text()
     for path in ("/api/v1/automakers/", "/api/v1/licences/{id}/history/", "in_force_on"):
         assert path in text
+
+
+# Dated changes of a licence's status and renewals
+
+
+@time_machine.travel(date(2026, 6, 1), tick=False)
+def test_compliance_records_a_revocation_from_a_date_and_the_cover_follows_it(
+    compliance_client, analyst_client
+):
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence, claimed_on=date(2026, 1, 5))
+    url = f"{API}/licences/{licence.pk}/transitions/"
+    change = {
+        "status": "revoked",
+        "effective_on": "2026-07-01",
+        "reason": "MOFCOM revoked the licence.",
+        "source_url": "https://www.mofcom.gov.cn/",
+    }
+
+    refused = post_json(analyst_client, url, change)
+    response = post_json(compliance_client, url, change)
+
+    assert refused.status_code == 403
+    assert response.status_code == 201
+    assert response.json()["status"] == "issued"  # until 1 July
+    [listed] = analyst_client.get(url).json()
+    assert (listed["from_status"], listed["status"], listed["effective_on"]) == (
+        "issued",
+        "revoked",
+        "2026-07-01",
+    )
+    status_on = {
+        on: analyst_client.get(f"{API}/automakers/{automaker.pk}/", {"on": on}).json()["status"]
+        for on in ("2026-06-30", "2026-07-01")
+    }
+    assert status_on == {"2026-06-30": "covered", "2026-07-01": "expired"}
+
+
+def test_a_transition_the_lifecycle_does_not_allow_is_refused_and_nothing_is_stored(
+    compliance_client,
+):
+    licence = LicenceFactory(status=Licence.Status.APPLIED, valid_from=None, valid_until=None)
+    url = f"{API}/licences/{licence.pk}/transitions/"
+
+    response = post_json(
+        compliance_client, url, {"status": "revoked", "effective_on": "2026-07-01", "reason": "x"}
+    )
+    unknown = post_json(
+        compliance_client, url, {"status": "lost", "effective_on": "2026-07-01", "reason": "x"}
+    )
+
+    assert response.status_code == 400
+    assert "cannot go from applied to revoked" in response.json()["status"][0]
+    assert unknown.status_code == 400 and "status" in unknown.json()
+    assert licence.transitions.count() == 0
+
+
+def test_compliance_records_a_renewal_and_an_approval_for_some_of_the_supply(compliance_client):
+    old = LicenceFactory(valid_until=date(2026, 12, 1))
+    renewal = post_json(
+        compliance_client,
+        f"{API}/licences/",
+        {
+            "exporter": old.exporter.pk,
+            "kind": "general",
+            "status": "issued",
+            "valid_from": "2026-12-02",
+            "valid_until": "2027-12-01",
+            "renews": old.pk,
+        },
+    )
+    old_status = patch_json(
+        compliance_client, f"{API}/licences/{old.pk}/", {"renewal_status": "granted"}
+    )
+    approval = post_json(
+        compliance_client,
+        f"{API}/approvals/",
+        {
+            "automaker": AutomakerFactory().pk,
+            "licence": old.pk,
+            "status": "approved",
+            "extent": "some",
+            "evidence_grade": "company_statement",
+            "claimed_on": "2026-01-05",
+            "statement": "Some of our suppliers hold a general licence.",
+            "source_url": "https://example.com/statement",
+        },
+    )
+
+    assert renewal.status_code == 201 and renewal.json()["renews"] == old.pk
+    assert old_status.json()["renewal_status"] == "granted"
+    assert approval.status_code == 201, approval.json()
+    assert approval.json()["extent"] == "some"

@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 
+from licensing import services
 from licensing.models import Approval, Automaker, Licence
 from licensing.selectors import CoverStatus, automaker_status, automakers_with_status, status_row
+from licensing.services import licence_transition
 from tests.factories import ApprovalFactory, AutomakerFactory, ExporterFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +232,91 @@ def test_an_approval_awaiting_its_exporters_licence_is_pending():
     ApprovalFactory(automaker=automaker, exporter=exporter, licence_kind=Licence.Kind.GENERAL)
 
     assert on(date(2026, 3, 1), automaker).status == CoverStatus.PENDING
+
+
+# Licences as of the date: dated changes and renewals
+
+
+def test_a_licence_revoked_from_a_date_covers_before_it_and_not_from_it():
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence, claimed_on=date(2025, 12, 10))
+
+    licence_transition(
+        licence=licence,
+        to_status="revoked",
+        effective_on=date(2026, 5, 1),
+        reason="MOFCOM revoked it.",
+        on=date(2026, 4, 20),
+    )
+
+    licence.refresh_from_db()
+    assert licence.status == Licence.Status.ISSUED  # recorded ahead of its day
+    assert on(date(2026, 4, 30), automaker).status == CoverStatus.COVERED
+    assert on(date(2026, 5, 1), automaker).status == CoverStatus.EXPIRED
+    assert licence.status_on(date(2026, 4, 30)) == Licence.Status.ISSUED
+    assert licence.status_on(date(2026, 5, 1)) == Licence.Status.REVOKED
+
+
+def test_a_suspension_then_reinstatement_leaves_a_gap_in_cover():
+    licence = LicenceFactory()
+    automaker = AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence, claimed_on=date(2025, 12, 10))
+    for status, effective_on in [("suspended", date(2026, 3, 1)), ("reinstated", date(2026, 4, 1))]:
+        licence_transition(
+            licence=licence,
+            to_status=services.TRANSITION_STATUSES[status],
+            effective_on=effective_on,
+            reason=status,
+            on=date(2026, 4, 2),
+        )
+
+    statuses = [on(day, automaker).status for day in (date(2026, 2, 28), date(2026, 3, 15))]
+    assert statuses == [CoverStatus.COVERED, CoverStatus.EXPIRED]
+    assert on(date(2026, 4, 1), automaker).status == CoverStatus.COVERED
+
+
+def test_changes_are_recorded_in_date_order():
+    licence = LicenceFactory()
+    licence_transition(licence=licence, to_status="suspended", effective_on=date(2026, 5, 1))
+
+    with pytest.raises(ValidationError) as refused:
+        licence_transition(licence=licence, to_status="revoked", effective_on=date(2026, 4, 1))
+
+    assert "already changes to suspended on 2026-05-01" in str(refused.value)
+    assert licence.transitions.count() == 1
+
+
+def test_ford_is_covered_again_to_the_end_of_a_recorded_renewal(ford):
+    assert on(date(2026, 12, 2), ford).status == CoverStatus.EXPIRED
+    jl_mag = Licence.objects.get(exporter__name__startswith="JL Mag")
+    LicenceFactory(
+        exporter=jl_mag.exporter,
+        renews=jl_mag,
+        valid_from=date(2026, 12, 2),
+        valid_until=date(2027, 12, 1),
+    )
+
+    row = on(date(2026, 12, 2), ford)
+
+    # Ford's claim said "some of its suppliers": partial cover, carried on by the renewal.
+    assert row.status == CoverStatus.PARTIALLY_COVERED
+    assert row.cover_until == date(2027, 12, 1)
+
+
+def test_the_daily_run_expires_issued_licences_the_day_after_they_end_and_applies_due_changes():
+    ended = LicenceFactory(valid_until=date(2026, 11, 30))
+    revoked = LicenceFactory()
+    licence_transition(
+        licence=revoked, to_status="revoked", effective_on=date(2026, 12, 1), on=date(2026, 11, 1)
+    )
+    running = LicenceFactory(valid_until=date(2026, 12, 31))
+
+    assert services.licences_apply_due(on=date(2026, 12, 1)) == 2
+
+    for licence in (ended, revoked, running):
+        licence.refresh_from_db()
+    assert (ended.status, revoked.status, running.status) == ("expired", "revoked", "issued")
+    expiry = ended.transitions.get()
+    assert (expiry.from_status, expiry.effective_on) == ("issued", date(2026, 12, 1))
+    assert services.licences_apply_due(on=date(2026, 12, 1)) == 0

@@ -213,9 +213,16 @@ def test_the_edit_page_offers_only_the_statuses_the_lifecycle_allows(compliance_
 
     page = html(compliance_client.get(f"/licences/{licence.pk}/edit/"))
 
-    assert status_options(page) == ["issued", "suspended", "revoked", "expired", "exhausted"]
+    assert status_options(page) == [
+        "issued",
+        "suspended",
+        "revoked",
+        "surrendered",
+        "expired",
+        "exhausted",
+    ]
     assert "Issued (current)" in page
-    assert "From issued: suspended, revoked, expired, exhausted." in page
+    assert "From issued: suspended, revoked, surrendered, expired, exhausted." in page
     assert "issued again only with a new validity period" in page
     assert 'value="2026-12-01"' in page
 

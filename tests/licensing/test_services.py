@@ -110,7 +110,7 @@ class TestLicenceLifecycle:
     def test_it_follows_the_lifecycle_from_application_to_issue(self):
         licence = licence_create(exporter=ExporterFactory(), kind="individual")
 
-        licence_transition(licence=licence, to_status=Status.UNDER_REVIEW)
+        licence_transition(licence=licence, to_status=Status.UNDER_REVIEW, on=date(2025, 12, 1))
         licence_transition(
             licence=licence,
             to_status=Status.ISSUED,
@@ -122,6 +122,11 @@ class TestLicenceLifecycle:
         licence.refresh_from_db()
         assert licence.status == Status.ISSUED
         assert licence.history.count() == 3
+        changes = [(c.from_status, c.status, c.effective_on) for c in licence.transitions.all()]
+        assert changes == [
+            (Status.APPLIED, Status.UNDER_REVIEW, date(2025, 12, 1)),
+            (Status.UNDER_REVIEW, Status.ISSUED, date(2026, 1, 1)),
+        ]
 
     def test_it_refuses_an_illegal_transition_naming_the_status_and_stores_nothing(self):
         licence = LicenceFactory(status=Status.REVOKED)

@@ -625,3 +625,31 @@ def test_logging_out_takes_a_post_and_ends_the_session(analyst_client, data):
 
 def test_an_unknown_approval_is_not_found(analyst_client, data):
     assert analyst_client.get("/approvals/999999/").status_code == 404
+
+
+def test_licence_detail_lists_its_dated_changes_and_its_renewal(analyst_client, compliance, data):
+    licence = Licence.objects.get(exporter__name="Ningbo Yunsheng Co. Ltd.")
+    services.licence_transition(
+        licence=licence,
+        to_status=Licence.Status.SUSPENDED,
+        effective_on=date(2026, 11, 28),
+        reason="Suspended pending an inspection.",
+        user=compliance,
+        on=date(2026, 11, 26),
+    )
+    renewal = LicenceFactory(
+        exporter=licence.exporter,
+        renews=licence,
+        valid_from=date(2026, 12, 2),
+        valid_until=date(2027, 12, 1),
+    )
+
+    page = html(analyst_client.get(f"/licences/{licence.pk}/"))
+    renewal_page = html(analyst_client.get(f"/licences/{renewal.pk}/"))
+
+    change = row(page, "Suspended pending an inspection.")
+    assert "28 Nov 2026" in change and "scheduled" in change and "Issued → Suspended" in change
+    assert "by cora" in change
+    assert 'badge--issued">Issued</span>' in page  # until the 28th
+    assert f'href="/licences/{renewal.pk}/"' in page
+    assert f'href="/licences/{licence.pk}/"' in renewal_page
