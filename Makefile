@@ -44,8 +44,11 @@ $(INSTALLED): requirements/dev.txt
 	@rm -f $(VENV)/.installed-*
 	touch $@
 
+# The licensing check (licence statuses, alerts) runs at start and every hour beside the server,
+# as Celery beat runs it in production; Ctrl-C stops both.
 demo: demo-setup
 	@echo "RareGate demo on http://$(DEMO_ADDR)/ (log-ins above; Ctrl-C stops it)"
+	@( while true; do $(DEMO_MANAGE) raise_alerts || true; sleep 3600; done ) & \
 	$(DEMO_MANAGE) runserver $(DEMO_ADDR)
 
 demo-setup: $(INSTALLED)

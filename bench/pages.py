@@ -33,6 +33,7 @@ from bench import routes  # noqa: E402
 from bench.seed import (  # noqa: E402
     accounts,
     bench_environment,
+    bench_ids,
     caches_clear,
     caches_described,
     seed,
@@ -263,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     cache = caches_described()
     results = []
-    urls = [("pages", path, role) for path, role in routes.PAGES]
-    urls += [("api-reads", path, role) for path, role in routes.API_LISTS]
+    ids = bench_ids()
+    urls = [("pages", path.format(**ids), role) for path, role in routes.PAGES]
+    urls += [("api-reads", path.format(**ids), role) for path, role in routes.API_LISTS]
     for kind, path, role in urls:
         if args.only and args.only not in path:
             continue

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 ROLES = ("analyst", "manager", "compliance")
 
-# (path, role): every list page (and the overview and charts), as a role that may see it.
+# (path, role): every list page (and the overview and charts), as a role that may see it; a
+# {name} in a path is the id bench.seed.bench_ids gives it.
 PAGES = [
     ("/", "manager"),  # the overview
     ("/charts/?series=comtrade-850511&partner=DEU", "manager"),
     ("/automakers/", "analyst"),
+    ("/automakers/{automaker}/", "analyst"),  # ids: bench.seed.bench_ids
+    ("/what-if/?licence={licence}&event=not_renewed", "analyst"),
+    ("/importers/", "analyst"),
     ("/licences/", "analyst"),
     ("/licences/?expiring_within=30", "analyst"),
     ("/approvals/", "compliance"),
@@ -29,7 +33,9 @@ API_LISTS = [
     ("/api/v1/control-measures/", "analyst"),
     ("/api/v1/exporters/", "analyst"),
     ("/api/v1/importers/", "analyst"),
+    ("/api/v1/supply-links/", "analyst"),
     ("/api/v1/automakers/", "analyst"),
+    ("/api/v1/automakers/{automaker}/timeline/", "analyst"),
     ("/api/v1/licences/", "analyst"),
     ("/api/v1/licences/?status=issued", "analyst"),
     ("/api/v1/approvals/", "compliance"),

@@ -30,6 +30,8 @@ from bench.dashboard_load import (  # noqa: E402
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/raregate_bench"
 LICENCE_PREFIX, APPROVAL_PREFIX, AUTOMAKER_PREFIX = "BENCH-", "Bench approval", "Bench automaker"
 EXPORTERS = 50
+IMPORTERS = 200
+LINK_PREFIX = "Bench supply link"
 PASSWORD = "bench-only-password-7f3a"  # the accounts exist only in a bench database
 WRITE_MARK = "bench/load.py write"  # the start of every approval bench/load.py records
 
@@ -53,9 +55,9 @@ def services_arguments(parser) -> None:
 
 def seed_arguments(parser) -> None:
     parser.add_argument("--records", type=int, default=1_000_000, help="generated export records")
-    parser.add_argument(
-        "--licensing", type=int, default=5_000, help="licences, and as many approvals"
-    )
+    parser.add_argument("--licensing", type=int, default=5_000, help="licences")
+    parser.add_argument("--claims", type=int, default=20_000, help="approvals (claims)")
+    parser.add_argument("--supply-links", type=int, default=2_000)
     parser.add_argument("--automakers", type=int, default=500)
     parser.add_argument(
         "--reseed", action="store_true", help="seed again even if the counts already match"
@@ -72,7 +74,8 @@ def wanted(args) -> dict[str, int]:
     return {
         "generated export records": args.records,
         "bench licences": args.licensing,
-        "bench approvals": args.licensing,
+        "bench approvals": args.claims,
+        "bench supply links": args.supply_links,
         "bench automakers": args.automakers,
     }
 
@@ -80,7 +83,7 @@ def wanted(args) -> dict[str, int]:
 def counts() -> dict[str, int]:
     from dashboards.models import MonthlySummary
     from exports.models import ExportRecord
-    from licensing.models import Approval, Automaker, Licence
+    from licensing.models import Approval, Automaker, Licence, SupplyLink
 
     return {
         "generated export records": ExportRecord.objects.filter(
@@ -88,6 +91,7 @@ def counts() -> dict[str, int]:
         ).count(),
         "bench licences": Licence.objects.filter(number__startswith=LICENCE_PREFIX).count(),
         "bench approvals": Approval.objects.filter(statement__startswith=APPROVAL_PREFIX).count(),
+        "bench supply links": SupplyLink.objects.filter(evidence__startswith=LINK_PREFIX).count(),
         "bench automakers": Automaker.objects.filter(name__startswith=AUTOMAKER_PREFIX).count(),
         "monthly summaries": MonthlySummary.objects.count(),
         "all export records": ExportRecord.objects.count(),
@@ -121,7 +125,12 @@ def seed(env: dict, args) -> dict[str, int]:
     with tempfile.TemporaryDirectory(prefix="raregate-seed-") as work:
         # Records and demo data through the import path; migrate, reference data, collectstatic.
         app_prepare(env, SimpleNamespace(**vars(args), rows=args.records), Path(work))
-    licensing_load(licences=args.licensing, automakers=args.automakers)
+    licensing_load(
+        licences=args.licensing,
+        claims=args.claims,
+        links=args.supply_links,
+        automakers=args.automakers,
+    )
     monthly_summaries_rebuild()
     alerts_raise(on=date.today())  # what the daily task would have raised
     with connection.cursor() as cursor:
@@ -182,18 +191,27 @@ def writes_delete() -> int:
     return Approval.objects.filter(statement__startswith=WRITE_MARK).delete()[0]
 
 
-def licensing_load(*, licences: int, automakers: int) -> None:
-    """`licences` licences and as many approvals over `automakers` automakers, as a year of
-    compliance work would leave: each licence held by one of 50 exporters, each approval naming
-    its licence, its exporter and an automaker in turn."""
-    from licensing.models import Approval, Automaker, Exporter, Licence
+def licensing_load(*, licences: int, claims: int, links: int, automakers: int) -> None:
+    """`licences` licences, `claims` approvals and `links` supply links over `automakers`
+    automakers, as a year of compliance work would leave: each licence held by one of 50
+    exporters; the claims made over the year, most naming a licence, some only an exporter, a
+    few nothing, several per scope (so that newer ones replace older ones), of every grade; half
+    the links from exporters to 200 importers, half from those importers to the automakers."""
+    from licensing.models import Approval, Automaker, Exporter, Importer, Licence, SupplyLink
 
     # Writes of bench/load.py, and anything else recorded about the bench automakers, first.
+    SupplyLink.objects.filter(evidence__startswith=LINK_PREFIX).delete()
     Approval.objects.filter(automaker__name__startswith=AUTOMAKER_PREFIX).delete()
     Approval.objects.filter(statement__startswith=APPROVAL_PREFIX).delete()
     Licence.objects.filter(number__startswith=LICENCE_PREFIX).delete()
     exporters = [
         Exporter.objects.get_or_create(name=f"Bench exporter {n}")[0] for n in range(EXPORTERS)
+    ]
+    importers = [
+        Importer.objects.get_or_create(
+            name=f"Bench importer {n}", country="DEU", defaults={"kind": "tier1_supplier"}
+        )[0]
+        for n in range(IMPORTERS)
     ]
     Automaker.objects.filter(name__startswith=AUTOMAKER_PREFIX).delete()
     makers = Automaker.objects.bulk_create(
@@ -214,20 +232,68 @@ def licensing_load(*, licences: int, automakers: int) -> None:
         )
         for n in range(licences)
     )
-    Approval.objects.bulk_create(
-        Approval(
-            automaker=makers[n % automakers],
-            exporter=licence.exporter,
-            licence=licence,
-            licence_kind="individual",
-            status="approved",
-            evidence_grade="internal_document",
-            claimed_on=start,
-            statement=f"{APPROVAL_PREFIX} {n}",
-            source_url="https://example.org/claim",
+    grades = [grade for grade, _ in Approval.EvidenceGrade.choices]
+    statuses = ["approved"] * 8 + ["pending", "refused"]
+    approvals = []
+    for n in range(claims):
+        licence = stored[n % licences]
+        names = n % 10  # 0-6: the licence, 7-8: only its exporter, 9: nothing
+        approvals.append(
+            Approval(
+                automaker=makers[n % automakers],
+                exporter=licence.exporter if names < 9 else None,
+                licence=licence if names < 7 else None,
+                licence_kind="individual",
+                status=statuses[n % len(statuses)],
+                extent="some" if n % 13 == 0 else "all",
+                evidence_grade=grades[n % len(grades)],
+                claimed_on=start + timedelta(days=(n * 7) % 290),
+                statement=f"{APPROVAL_PREFIX} {n}",
+                source_url="https://example.org/claim",
+            )
         )
-        for n, licence in enumerate(stored)
+    Approval.objects.bulk_create(approvals, batch_size=2_000)
+    SupplyLink.objects.bulk_create(
+        (
+            SupplyLink(
+                supplier_exporter=exporters[n % EXPORTERS],
+                customer_importer=importers[n % IMPORTERS],
+                valid_from=start,
+                evidence=f"{LINK_PREFIX} {n}",
+            )
+            if n % 2 == 0
+            else SupplyLink(
+                supplier_importer=importers[n % IMPORTERS],
+                customer_automaker=makers[n % automakers],
+                valid_from=start,
+                valid_until=start + timedelta(days=200 + n % 300),
+                evidence=f"{LINK_PREFIX} {n}",
+            )
+        )
+        for n in range(links)
     )
+
+
+def bench_ids() -> dict[str, int]:
+    """The ids the routes name: the bench automaker with the most claims, the bench licence
+    most claims name."""
+    from django.db.models import Count
+
+    from licensing.models import Automaker, Licence
+
+    automaker = (
+        Automaker.objects.filter(name__startswith=AUTOMAKER_PREFIX)
+        .annotate(claims=Count("approvals"))
+        .order_by("-claims", "pk")
+        .first()
+    )
+    licence = (
+        Licence.objects.filter(number__startswith=LICENCE_PREFIX)
+        .annotate(claims=Count("approvals"))
+        .order_by("-claims", "pk")
+        .first()
+    )
+    return {"automaker": automaker.pk, "licence": licence.pk}
 
 
 def accounts(role: str, count: int) -> list[str]:

@@ -18,6 +18,7 @@ _READ_LICENSING = [
     "licensing.view_exporter",
     "licensing.view_automaker",
     "licensing.view_importer",
+    "licensing.view_supplylink",
     "licensing.view_licence",
     "licensing.view_approval",
 ]
@@ -37,6 +38,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _READ_ALERTS
     + [
         "exports.add_importbatch",
+        "licensing.add_importer",
+        "licensing.change_importer",
+        "licensing.add_supplylink",
+        "licensing.change_supplylink",
         "licensing.add_licence",
         "licensing.change_licence",
         "licensing.add_approval",

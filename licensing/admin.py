@@ -12,6 +12,7 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    SupplyLink,
 )
 
 
@@ -46,10 +47,20 @@ class AutomakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Importer)
-class ImporterAdmin(admin.ModelAdmin):
+class ImporterAdmin(SimpleHistoryAdmin):
     list_display = ["name", "country", "kind"]
     list_filter = ["kind", "country"]
-    filter_horizontal = ["automakers"]
+
+
+@admin.register(SupplyLink)
+class SupplyLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "valid_from", "valid_until"]
+    list_select_related = [
+        "supplier_exporter",
+        "supplier_importer",
+        "customer_importer",
+        "customer_automaker",
+    ]
 
 
 @admin.register(Licence)

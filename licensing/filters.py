@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 
-from licensing.models import Approval, ControlMeasure, Importer, Licence
+from licensing.models import Approval, ControlMeasure, Importer, Licence, SupplyLink
 from licensing.selectors import licences_expiring, measures_in_force, normalise_hs_code
 
 
@@ -54,9 +55,29 @@ class ControlMeasureFilter(django_filters.FilterSet):
 class ImporterFilter(django_filters.FilterSet):
     # Bounded: an id past a 64-bit integer is a 400, not a database overflow (500).
     automaker = django_filters.NumberFilter(
-        field_name="automakers", min_value=1, max_value=2**63 - 1
+        field_name="supplies__customer_automaker",
+        min_value=1,
+        max_value=2**63 - 1,
+        distinct=True,
+        label="Supplies this automaker (by id)",
     )
 
     class Meta:
         model = Importer
         fields = ["country", "kind"]
+
+
+ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+
+class SupplyLinkFilter(django_filters.FilterSet):
+    automaker = django_filters.NumberFilter(field_name="customer_automaker", **ID)
+    exporter = django_filters.NumberFilter(field_name="supplier_exporter", **ID)
+    importer = django_filters.NumberFilter(method="filter_importer", **ID)
+
+    class Meta:
+        model = SupplyLink
+        fields: list[str] = []
+
+    def filter_importer(self, queryset, name, value):
+        return queryset.filter(Q(supplier_importer=value) | Q(customer_importer=value))

@@ -8,7 +8,17 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from core.forms import ServiceErrorsMixin
-from licensing.models import Approval, Element, HsCode, Licence
+from licensing.models import (
+    Approval,
+    Automaker,
+    Element,
+    HsCode,
+    Importer,
+    Licence,
+    LicenceParty,
+    SupplyLink,
+)
+from licensing.scenarios import Event
 from licensing.validators import ALLOWED
 
 Status = Licence.Status
@@ -46,6 +56,7 @@ class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
             "licence",
             "licence_kind",
             "status",
+            "extent",
             "evidence_grade",
             "claimed_on",
             "statement",
@@ -61,6 +72,7 @@ class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
             "importer": "The consignee, when shipments go through one.",
             "licence": "Leave empty when the claim does not name the licence.",
             "claimed_on": "The date of the statement or notice.",
+            "extent": "“Some”, when the source says only some of its suppliers are covered.",
             "statement": "What the source says, in its own words where possible.",
         }
         widgets = {
@@ -78,6 +90,7 @@ class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
         for name in ("exporter", "importer", "licence"):
             self.fields[name].empty_label = "Not named"
         self.fields["licence_kind"].choices = [("", "Not stated"), *Licence.Kind.choices]
+        self.fields["extent"].required = False  # all of its supply unless said otherwise
         self.fields["status"].choices = [("", "Choose a status"), *Approval.Status.choices]
         self.fields["evidence_grade"].choices = [
             ("", "Choose a grade"),
@@ -87,6 +100,9 @@ class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
             f"Optional: {ALLOWED}. Stored privately; only users who may see approvals can "
             "download it."
         )
+
+    def clean_extent(self) -> str:
+        return self.cleaned_data["extent"] or Approval.Extent.ALL
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned fields as the approval services take them."""
@@ -123,6 +139,18 @@ def lifecycle_note(status: str) -> str:
 class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
     source_url = source_url_field(
         "Where the licence is reported: a notice, a filing or a news report."
+    )
+    # Its parties (LicenceParty), in licensing's words.
+    consignees = forms.ModelMultipleChoiceField(
+        queryset=Importer.objects.all(),
+        required=False,
+        help_text="The importers it names as consignees, if the source names any.",
+    )
+    end_users = forms.ModelMultipleChoiceField(
+        label="End users",
+        queryset=Automaker.objects.all(),
+        required=False,
+        help_text="The automakers it names as end users.",
     )
 
     class Meta:
@@ -176,6 +204,10 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["renews"].queryset = renewable.exclude(pk=self.instance.pk)
         self.fields["renews"].empty_label = "None: a first licence"
         self.fields["renewal_status"].required = False  # unknown when not given
+        if self.instance.pk:
+            parties = list(self.instance.parties.all())
+            self.initial["consignees"] = [p.importer_id for p in parties if p.importer_id]
+            self.initial["end_users"] = [p.automaker_id for p in parties if p.automaker_id]
         # The stored status, kept before anything can change the instance.
         self.current_status = self.instance.status if self.instance.pk else None
         if self.current_status:
@@ -202,7 +234,16 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned fields as the licence services take them."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        consignees = [
+            {"role": LicenceParty.Role.CONSIGNEE, "importer": importer}
+            for importer in self.cleaned_data["consignees"]
+        ]
+        end_users = [
+            {"role": LicenceParty.Role.END_USER, "automaker": automaker}
+            for automaker in self.cleaned_data["end_users"]
+        ]
+        return data | {"parties": consignees + end_users}
 
 
 class MeasureDayForm(forms.Form):
@@ -222,3 +263,78 @@ class MeasureDayForm(forms.Form):
         required=False,
         empty_label="Any HS code",
     )
+
+
+class WhatIfForm(forms.Form):
+    """Which licence the what-if page takes away, and how."""
+
+    licence = forms.ModelChoiceField(
+        queryset=Licence.objects.select_related("exporter").order_by("valid_until", "pk"),
+        empty_label="Choose a licence",
+    )
+    event = forms.ChoiceField(label="If it is", choices=Event.CHOICES)
+    on = forms.DateField(
+        label="Revoked on",
+        required=False,
+        widget=DateInput(),
+        help_text="For a revocation; today when empty.",
+    )
+
+
+class ImporterForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Importer
+        fields = ["name", "country", "kind"]
+        help_texts = {
+            "name": "As the company names itself, e.g. “Robert Bosch GmbH”.",
+            "country": "ISO 3166-1 alpha-3 code, e.g. DEU, USA, JPN.",
+        }
+
+    def _post_clean(self) -> None:
+        pass  # the service validates the model and names each constraint's field
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SupplyLinkForm(ServiceErrorsMixin, forms.ModelForm):
+    source_url = source_url_field("Where it is said: a filing, a statement, a news report.")
+
+    class Meta:
+        model = SupplyLink
+        fields = [
+            "supplier_exporter",
+            "supplier_importer",
+            "customer_importer",
+            "customer_automaker",
+            "valid_from",
+            "valid_until",
+            "evidence",
+            "source_url",
+        ]
+        labels = {
+            "supplier_exporter": "Supplier: an exporter",
+            "supplier_importer": "Supplier: an importer",
+            "customer_importer": "Customer: an importer",
+            "customer_automaker": "Customer: an automaker",
+        }
+        help_texts = {
+            "valid_from": "Leave empty when the source does not say since when.",
+            "valid_until": "Leave empty while it is not known to have ended.",
+        }
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_until": DateInput(),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.Meta.fields[:4]:
+            self.fields[name].empty_label = "—"
+
+    def _post_clean(self) -> None:
+        pass  # the service validates the model and names each constraint's field
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -15,6 +15,13 @@ from simple_history.models import HistoricalRecords
 from licensing.validators import validate_evidence_file
 
 
+def exactly_one(first: str, second: str) -> Q:
+    """Exactly one of two foreign keys is set."""
+    return Q(**{f"{first}__isnull": False, f"{second}__isnull": True}) | Q(
+        **{f"{first}__isnull": True, f"{second}__isnull": False}
+    )
+
+
 class Element(models.Model):
     class Group(models.TextChoices):
         LIGHT = "light", "Light"
@@ -129,6 +136,8 @@ class Exporter(models.Model):
     stock_code = models.CharField(max_length=20, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -141,6 +150,8 @@ class Automaker(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -160,7 +171,8 @@ class Automaker(models.Model):
 
 
 class Importer(models.Model):
-    """A foreign consignee, linked to the automakers it supplies."""
+    """A foreign consignee: a Tier-1 supplier, a distributor, an automaker's own buying arm.
+    Whom it buys from and sells to are SupplyLinks."""
 
     class Kind(models.TextChoices):
         AUTOMAKER = "automaker", "Automaker"
@@ -171,7 +183,8 @@ class Importer(models.Model):
     name = models.CharField(max_length=200)
     country = models.CharField(max_length=3, help_text="ISO 3166-1 alpha-3 code")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    automakers = models.ManyToManyField(Automaker, blank=True, related_name="importers")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -187,6 +200,85 @@ class Importer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+
+class SupplyLink(models.Model):
+    """Who supplies whom, from and until when, on what evidence: an exporter or an importer
+    supplying an importer or an automaker. An open end is not known to have ended."""
+
+    supplier_exporter = models.ForeignKey(
+        Exporter, on_delete=models.PROTECT, null=True, blank=True, related_name="supplies"
+    )
+    supplier_importer = models.ForeignKey(
+        Importer, on_delete=models.PROTECT, null=True, blank=True, related_name="supplies"
+    )
+    customer_importer = models.ForeignKey(
+        Importer, on_delete=models.PROTECT, null=True, blank=True, related_name="supplied_by"
+    )
+    customer_automaker = models.ForeignKey(
+        Automaker, on_delete=models.PROTECT, null=True, blank=True, related_name="supplied_by"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    evidence = models.TextField(help_text="What says so: a filing, a statement, a contract.")
+    source_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    CONSTRAINT_FIELDS = {
+        "supply_link_one_supplier": "supplier_exporter",
+        "supply_link_one_customer": "customer_importer",
+        "supply_link_not_to_itself": "customer_importer",
+        "supply_link_until_not_before_from": "valid_until",
+    }
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+        indexes = [
+            models.Index(fields=["customer_automaker"], name="supply_link_by_automaker"),
+            models.Index(fields=["customer_importer"], name="supply_link_by_importer"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="supply_link_one_supplier",
+                condition=exactly_one("supplier_exporter", "supplier_importer"),
+                violation_error_code="supply_link_one_supplier",
+                violation_error_message="Name one supplier: an exporter or an importer.",
+            ),
+            models.CheckConstraint(
+                name="supply_link_one_customer",
+                condition=exactly_one("customer_importer", "customer_automaker"),
+                violation_error_code="supply_link_one_customer",
+                violation_error_message="Name one customer: an importer or an automaker.",
+            ),
+            models.CheckConstraint(
+                name="supply_link_not_to_itself",
+                condition=Q(supplier_importer__isnull=True)
+                | ~Q(supplier_importer=F("customer_importer")),
+                violation_error_code="supply_link_not_to_itself",
+                violation_error_message="An importer does not supply itself.",
+            ),
+            models.CheckConstraint(
+                name="supply_link_until_not_before_from",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                violation_error_code="supply_link_until_not_before_from",
+                violation_error_message="“Valid until” cannot be before “valid from”.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier} supplies {self.customer}"
+
+    @property
+    def supplier(self) -> Exporter | Importer:
+        return self.supplier_exporter or self.supplier_importer
+
+    @property
+    def customer(self) -> Importer | Automaker:
+        return self.customer_importer or self.customer_automaker
 
 
 # Kept by name so that services can write one history record for a licence and its codes
@@ -350,6 +442,42 @@ class Licence(models.Model):
         return days is not None and days <= settings.EXPIRY_WARNING_DAYS
 
 
+class LicenceParty(models.Model):
+    """A party a licence names, in licensing's words: the consignee it ships to or the end
+    user of the goods; an importer or an automaker."""
+
+    class Role(models.TextChoices):
+        CONSIGNEE = "consignee", "Consignee"
+        END_USER = "end_user", "End user"
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    importer = models.ForeignKey(
+        Importer, on_delete=models.PROTECT, null=True, blank=True, related_name="licence_parties"
+    )
+    automaker = models.ForeignKey(
+        Automaker, on_delete=models.PROTECT, null=True, blank=True, related_name="licence_parties"
+    )
+
+    class Meta:
+        ordering = ["role", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="licence_party_one_party",
+                condition=exactly_one("importer", "automaker"),
+                violation_error_code="licence_party_one_party",
+                violation_error_message="A party is an importer or an automaker.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.party}"
+
+    @property
+    def party(self) -> Importer | Automaker:
+        return self.importer or self.automaker
+
+
 class LicenceTransition(models.Model):
     """A change of a licence's status that takes effect on a date: it has `status` from
     `effective_on` until its next change, and `from_status` before."""
@@ -479,4 +607,4 @@ class Approval(models.Model):
 EVIDENCE_RANK = {grade: rank for rank, grade in enumerate(reversed(Approval.EvidenceGrade.values))}
 
 # Alerts live in their own module; imported here so that Django registers them with licensing.
-from licensing.alerts.models import Alert, AlertSubscription  # noqa: E402, F401
+from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription  # noqa: E402, F401

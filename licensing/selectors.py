@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import models
@@ -34,8 +36,10 @@ from licensing.models import (
     Approval,
     Automaker,
     ControlMeasure,
+    Importer,
     Licence,
     LicenceTransition,
+    SupplyLink,
 )
 
 
@@ -132,7 +136,7 @@ EVIDENCE_RANK_SQL = Case(
 GRADE_OF_RANK = {rank: grade for grade, rank in EVIDENCE_RANK.items()}
 
 
-def _newest_claims(on: date) -> CTE:
+def _newest_claims(on: date, automaker: int | None = None) -> CTE:
     """The ids of the newest claim of each scope made by the date. A scope is the automaker and
     the exporter and importer the claim names (or does not name); the newest is the latest
     claimed, on the same day the strongest evidence, then the last recorded."""
@@ -141,7 +145,10 @@ def _newest_claims(on: date) -> CTE:
         partition_by=[F("automaker"), Coalesce("exporter", 0), Coalesce("importer", 0)],
         order_by=[F("claimed_on").desc(), EVIDENCE_RANK_SQL.desc(), F("pk").desc()],
     )
-    made = Approval.objects.filter(claimed_on__lte=on).annotate(place=newest_first)
+    made = Approval.objects.filter(claimed_on__lte=on)
+    if automaker is not None:
+        made = made.filter(automaker=automaker)
+    made = made.annotate(place=newest_first)
     return CTE(made.filter(place=1).order_by().values("id"), name="newest_claim")
 
 
@@ -149,45 +156,116 @@ def _last_end(licences: QuerySet[Licence]) -> Subquery:
     return Subquery(licences.order_by("-valid_until").values("valid_until")[:1])
 
 
-def _candidate_tiers(*, licence, exporter, kind, claimed_on) -> dict[str, QuerySet[Licence]]:
+def link_valid_on(on: date, via: str = "") -> Q:
+    """A supply link (through `via`, a path from the query's model) running on the date; an
+    open end is not known to have ended."""
+    starts = Q(**{f"{via}valid_from__isnull": True}) | Q(**{f"{via}valid_from__lte": on})
+    ends = Q(**{f"{via}valid_until__isnull": True}) | Q(**{f"{via}valid_until__gte": on})
+    return starts & ends
+
+
+# From a link into an automaker, the links into its supplying importer, one and two steps up.
+_UPSTREAM = ["", "supplier_importer__supplied_by__", "supplier_importer__supplied_by__" * 2]
+
+
+def _supplier_paths(automaker, on: date) -> list[QuerySet[SupplyLink]]:
+    """The ids of the exporters that supply the automaker on the date: directly, through an
+    importer, or through two; each path's links running on the date."""
+    paths = []
+    for depth, via in enumerate(_UPSTREAM):
+        running = [link_valid_on(on, "".join(_UPSTREAM[1 : step + 1])) for step in range(depth + 1)]
+        paths.append(
+            SupplyLink.objects.filter(
+                *running, customer_automaker=automaker, **{f"{via}supplier_exporter__isnull": False}
+            ).values(f"{via}supplier_exporter")
+        )
+    return paths
+
+
+def supplies(importer: Importer, automaker_id: int, *, on: date | None) -> bool:
+    """Whether a supply link from the importer to the automaker runs on the date."""
+    links = SupplyLink.objects.filter(supplier_importer=importer, customer_automaker=automaker_id)
+    return links.filter(link_valid_on(on)).exists() if on else links.exists()
+
+
+def _has_suppliers(automaker, on: date) -> Q:
+    return reduce(or_, (Q(Exists(path)) for path in _supplier_paths(automaker, on)))
+
+
+def _candidate_tiers(
+    *, licence, exporter, kind, claimed_on, automaker, on: date
+) -> dict[str, QuerySet[Licence]]:
     """The licences a claim may rest on, by what it names: its licence and the licences that
     renew it (and their renewals); else the licences of the claimed kind (any kind when it names
-    none) held by its exporter; else every licence of that kind in force on the claim's date,
-    and their renewals. Given values (one claim) or OuterRefs (claims in SQL)."""
+    none) held by its exporter; else those held by the exporters that supply its automaker on
+    the date (supply links); else every licence of that kind in force on the claim's date, and
+    their renewals. Given values (one claim) or OuterRefs (claims in SQL)."""
     in_force_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
+    supplied = (Q(exporter__in=path) for path in _supplier_paths(_inner(automaker), on))
     return {
         "licence": Licence.objects.filter(
             Q(pk=licence) | Q(renews=licence) | Q(renews__renews=licence)
         ),
         "exporter": Licence.objects.filter(exporter=exporter, kind=kind),
+        "suppliers": Licence.objects.filter(reduce(or_, supplied), kind=kind),
         "in force": Licence.objects.filter(
             Q(licence_valid_on(claimed_on)) | (in_force_then & Q(renews__kind=kind)), kind=kind
         ),
     }
 
 
-def _outer_tiers() -> dict[str, QuerySet[Licence]]:
+def _outer_tiers(on: date, without: Without) -> dict[str, QuerySet[Licence]]:
     # The kind the outer claim names, or the licence's own when it names none.
     kind = Coalesce(NullIf(OuterRef("licence_kind"), Value("")), F("kind"))
-    return _candidate_tiers(
+    tiers = _candidate_tiers(
         licence=OuterRef("licence"),
         exporter=OuterRef("exporter"),
         kind=kind,
         claimed_on=OuterRef("claimed_on"),
+        automaker=OuterRef("automaker"),
+        on=on,
     )
+    return {name: licences.exclude(pk__in=without) for name, licences in tiers.items()}
 
 
-def candidate_licences(claims: list[Approval]) -> dict[int, tuple[str, list[Licence]]]:
+# Licences to leave out, as if they did not exist (what-if), by id.
+Without = frozenset[int]
+ALL_LICENCES: Without = frozenset()
+
+
+def _tier_cases(on: date, then, without: Without) -> list[When]:
+    """The When of each tier but the last (the default), for a Case over the outer claim;
+    `then` makes the value from the tier's licences."""
+    tiers = _outer_tiers(on, without)
+    return [
+        When(licence__isnull=False, then=then(tiers["licence"])),
+        When(exporter__isnull=False, then=then(tiers["exporter"])),
+        When(_has_suppliers(OuterRef("automaker"), on), then=then(tiers["suppliers"])),
+    ], then(tiers["in force"])
+
+
+def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str, list[Licence]]]:
     """For each claim (by id), what it names that its licences come from (a _candidate_tiers
-    key) and those licences, the latest ending first: two queries for any number of claims."""
+    key) and those licences, the latest ending first: a few queries for any number of claims."""
+    supplied = {
+        automaker: SupplyLink.objects.filter(_has_suppliers(automaker, on)).exists()
+        for automaker in {claim.automaker_id for claim in claims}
+    }
     tiers, pairs = {}, []
     for claim in claims:
-        tier = "licence" if claim.licence_id else "exporter" if claim.exporter_id else "in force"
+        if claim.licence_id:
+            tier = "licence"
+        elif claim.exporter_id:
+            tier = "exporter"
+        else:
+            tier = "suppliers" if supplied[claim.automaker_id] else "in force"
         licences = _candidate_tiers(
             licence=claim.licence_id,
             exporter=claim.exporter_id,
             kind=claim.licence_kind or F("kind"),
             claimed_on=claim.claimed_on,
+            automaker=claim.automaker_id,
+            on=on,
         )[tier]
         tiers[claim.pk] = tier
         pairs.append(licences.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk"))
@@ -213,32 +291,22 @@ def candidate_licences(claims: list[Approval]) -> dict[int, tuple[str, list[Lice
     }
 
 
-def claim_cover_until(on: date) -> Case:
+def claim_cover_until(on: date, without: Without = ALL_LICENCES) -> Case:
     """The last day the outer claim's candidate licences (see _candidate_tiers) cover, among
     those valid on the date; NULL when none is."""
     valid = Q(licence_valid_on(on))
-    tiers = _outer_tiers()
-    return Case(
-        When(licence__isnull=False, then=_last_end(tiers["licence"].filter(valid))),
-        When(exporter__isnull=False, then=_last_end(tiers["exporter"].filter(valid))),
-        default=_last_end(tiers["in force"].filter(valid)),
-        output_field=models.DateField(),
-    )
+    cases, default = _tier_cases(on, lambda licences: _last_end(licences.filter(valid)), without)
+    return Case(*cases, default=default, output_field=models.DateField())
 
 
-def _awaiting_licence(on: date) -> Case:
-    """Whether the named licence, or one of the named exporter's of the claimed kind, is not
-    granted or not begun on the date."""
+def _awaiting_licence(on: date, without: Without) -> Case:
+    """Whether a licence the outer claim rests on is not granted or not begun on the date;
+    never for the licences in force on its date (they were in force)."""
     waiting = Q(status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW]) | Q(
         status=Licence.Status.ISSUED, valid_from__gt=on
     )
-    tiers = _outer_tiers()
-    return Case(
-        When(licence__isnull=False, then=Exists(tiers["licence"].filter(waiting))),
-        When(exporter__isnull=False, then=Exists(tiers["exporter"].filter(waiting))),
-        default=False,
-        output_field=models.BooleanField(),
-    )
+    cases, _ = _tier_cases(on, lambda licences: Exists(licences.filter(waiting)), without)
+    return Case(*cases, default=False, output_field=models.BooleanField())
 
 
 def cover_rank(on: date) -> Case:
@@ -264,7 +332,7 @@ def cover_rank(on: date) -> Case:
     )
 
 
-def _claims_speaking(on: date, newest: CTE) -> QuerySet[Approval]:
+def _claims_speaking(on: date, newest: CTE, without: Without = ALL_LICENCES) -> QuerySet[Approval]:
     """The claims that speak on the date: the newest of each scope made by then (`newest`, from
     _newest_claims), unless withdrawn; each with `evidence_rank`, `cover_until` (see
     claim_cover_until) and `awaiting_licence`, what cover_rank reads."""
@@ -273,8 +341,8 @@ def _claims_speaking(on: date, newest: CTE) -> QuerySet[Approval]:
         .exclude(status=Approval.Status.WITHDRAWN)
         .annotate(
             evidence_rank=EVIDENCE_RANK_SQL,
-            cover_until=claim_cover_until(on),
-            awaiting_licence=_awaiting_licence(on),
+            cover_until=claim_cover_until(on, without),
+            awaiting_licence=_awaiting_licence(on, without),
         )
     )
 
@@ -314,7 +382,9 @@ CLAIM_FACTS = ["id", "automaker", "status", "claimed_on", "extent", "evidence_ra
 CLAIM_FACTS += ["cover_until", "awaiting_licence"]
 
 
-def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
+def automakers_with_status(
+    *, on: date | None = None, automaker: int | None = None, without: Without = ALL_LICENCES
+) -> QuerySet[Automaker]:
     """Every automaker with its derived status on a date (today by default), in SQL: the one
     place the rule is applied (list, page, overview, alerts and API all read it).
 
@@ -322,11 +392,14 @@ def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
     the earliest end of its covering claims when fully covered, the latest when partially),
     `strongest_rank` (over the claims that give the status) and `approval_count`; status_row()
     reads them. The claims' licences are read once each, in a materialised CTE.
+
+    With `automaker` (an id), that automaker only; with `without`, as if those licences did
+    not exist (what_if).
     """
     on = on or today()
-    newest = _newest_claims(on)
+    newest = _newest_claims(on, automaker)
     claims = CTE(
-        _claims_speaking(on, newest).order_by().values(*CLAIM_FACTS),
+        _claims_speaking(on, newest, without).order_by().values(*CLAIM_FACTS),
         name="speaking_claim",
         materialized=True,
     )
@@ -355,6 +428,8 @@ def automakers_with_status(*, on: date | None = None) -> QuerySet[Automaker]:
         .values("count")
     )
     automakers = per_automaker.join(Automaker, id=col.automaker, _join_type=LOUTER)
+    if automaker is not None:
+        automakers = automakers.filter(pk=automaker)
     return with_cte(
         newest,
         claims,
@@ -423,7 +498,7 @@ def status_row(automaker: Automaker) -> AutomakerStatus:
 def automaker_status(*, automaker: Automaker, on: date | None = None) -> AutomakerStatus:
     """One automaker's derived status (from automakers_with_status), with the claims behind it."""
     on = on or today()
-    row = status_row(automakers_with_status(on=on).get(pk=automaker.pk))
+    row = status_row(automakers_with_status(on=on, automaker=automaker.pk).get())
     basis = claims_on(on).filter(automaker=automaker)
     row.basis = list(
         basis.select_related("licence", "licence__exporter", "exporter", "importer").order_by(
@@ -467,4 +542,15 @@ def licences_expiring(*, within_days: int, on: date | None = None) -> QuerySet[L
     on = on or today()
     return Licence.objects.filter(
         licence_valid_on(on), valid_until__lte=on + timedelta(days=within_days)
+    )
+
+
+def licences_ended(*, on: date, within_days: int) -> QuerySet[Licence]:
+    """Licences whose validity ended in the `within_days` before the date while they were
+    issued: expired by their end, not revoked or surrendered first."""
+    ended = Licence.objects.filter(
+        valid_until__lt=on, valid_until__gte=on - timedelta(days=within_days)
+    )
+    return ended.alias(status_then=licence_status_on(on)).filter(
+        status_then__in=[Licence.Status.ISSUED, Licence.Status.EXPIRED]
     )

@@ -20,8 +20,11 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    LicenceParty,
     LicenceTransition,
+    SupplyLink,
 )
+from licensing.selectors import licences_due, supplies
 from licensing.validation import full_clean_naming_fields
 
 Status = Licence.Status
@@ -117,16 +120,18 @@ def licence_create(
     status: str = Status.APPLIED,
     elements: Iterable[Element] = (),
     hs_codes: Iterable[HsCode] = (),
+    parties: Iterable[dict[str, Any]] = (),
     user=None,
     **fields: Any,
 ) -> Licence:
-    """Record a licence, in any status that its dates support."""
+    """Record a licence, in any status that its dates support, with the parties it names."""
     unknown = set(fields) - LICENCE_FIELDS
     if unknown:
         raise TypeError(f"licence_create() got unknown fields: {', '.join(sorted(unknown))}")
     licence = Licence(exporter=exporter, kind=kind, status=status, **fields)
     full_clean_naming_fields(licence)
     _save_licence(licence, elements=elements, hs_codes=hs_codes, user=user)
+    licence_parties_set(licence=licence, parties=parties)
     return licence
 
 
@@ -143,6 +148,7 @@ def licence_update(
     data = dict(data)
     elements = data.pop("elements", None)
     hs_codes = data.pop("hs_codes", None)
+    parties = data.pop("parties", None)
     unknown = set(data) - LICENCE_FIELDS
     if unknown:
         raise TypeError(f"licence_update() got unknown fields: {', '.join(sorted(unknown))}")
@@ -156,6 +162,8 @@ def licence_update(
     _check_transition(old=old, new=licence, on=on)
     full_clean_naming_fields(licence)
     _save_licence(licence, elements=elements, hs_codes=hs_codes, user=user)
+    if parties is not None:
+        licence_parties_set(licence=licence, parties=parties)
     if change is not None:
         change.recorded_by = user if user is not None and user.is_authenticated else None
         change.save()
@@ -254,8 +262,6 @@ def licences_apply_due(*, on: date | None = None, user=None) -> int:
     Returns how many licences changed. The status on a date is read from the changes and the
     validity whether or not this has run; this keeps the stored status, which lists show,
     current."""
-    from licensing.selectors import licences_due
-
     on = on or timezone.localdate()
     changed = 0
     for licence in licences_due(on).select_for_update(of=("self",)):
@@ -302,9 +308,12 @@ def _check_parties(approval: Approval) -> None:
     if (
         importer is not None
         and approval.automaker_id is not None
-        and not importer.automakers.filter(pk=approval.automaker_id).exists()
+        and not supplies(importer, approval.automaker_id, on=approval.claimed_on)
     ):
-        errors["importer"] = f"{importer} is not recorded as a supplier of {approval.automaker}."
+        errors["importer"] = (
+            f"{importer} is not recorded as a supplier of {approval.automaker} on the claim's "
+            "date: record the supply link first."
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -366,3 +375,67 @@ def approval_update(*, approval: Approval, data: dict[str, Any], user=None) -> A
     for field, value in data.items():
         setattr(approval, field, value)
     return _store_approval(approval, evidence_file=evidence_file, user=user)
+
+
+IMPORTER_FIELDS = {"name", "country", "kind"}
+SUPPLY_LINK_FIELDS = {
+    "supplier_exporter",
+    "supplier_importer",
+    "customer_importer",
+    "customer_automaker",
+    "valid_from",
+    "valid_until",
+    "evidence",
+    "source_url",
+}
+
+
+def _store(instance, *, data: dict[str, Any], fields: set[str], user):
+    """Set the given fields, validate as the model does (each constraint's message on its
+    field) and save with its history naming the user."""
+    unknown = set(data) - fields
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    for field, value in data.items():
+        setattr(instance, field, value)
+    full_clean_naming_fields(instance)
+    _as_history_user(instance, user)
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def importer_create(*, user=None, **data: Any) -> Importer:
+    """Record a foreign consignee: a Tier-1 supplier, a distributor, an automaker's buyer."""
+    return _store(Importer(), data=data, fields=IMPORTER_FIELDS, user=user)
+
+
+@transaction.atomic
+def importer_update(*, importer: Importer, data: dict[str, Any], user=None) -> Importer:
+    return _store(importer, data=data, fields=IMPORTER_FIELDS, user=user)
+
+
+@transaction.atomic
+def supply_link_record(*, user=None, **data: Any) -> SupplyLink:
+    """Record who supplies whom, from and until when, on what evidence."""
+    return _store(SupplyLink(), data=data, fields=SUPPLY_LINK_FIELDS, user=user)
+
+
+@transaction.atomic
+def supply_link_update(*, link: SupplyLink, data: dict[str, Any], user=None) -> SupplyLink:
+    return _store(link, data=data, fields=SUPPLY_LINK_FIELDS, user=user)
+
+
+def licence_parties_set(*, licence: Licence, parties: Iterable[dict[str, Any]]) -> None:
+    """Replace the parties a licence names: each {"role", "importer" or "automaker"}."""
+    wanted = [LicenceParty(licence=licence, **party) for party in parties]
+    errors = []
+    for number, party in enumerate(wanted, start=1):
+        try:
+            full_clean_naming_fields(party)
+        except ValidationError as error:
+            errors.append(f"party {number}: " + "; ".join(error.messages))
+    if errors:
+        raise ValidationError({"parties": errors})
+    licence.parties.all().delete()
+    LicenceParty.objects.bulk_create(wanted)

@@ -1,4 +1,4 @@
-"""Licensing tasks: the daily licence statuses and alert check."""
+"""Licensing tasks: the hourly check of licence statuses and alerts."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from licensing.services import licences_apply_due
 
 
 @shared_task
-def licences_daily() -> dict:
-    """Bring the licences' recorded statuses to today's: changes come due, validity ended."""
-    return {"changed": licences_apply_due(on=timezone.localdate())}
-
-
-@shared_task
-def alerts_daily() -> dict:
-    """Raise today's alerts and e-mail the new ones to the users who opted in."""
-    alerts = alerts_raise(on=timezone.localdate())
+def licensing_check() -> dict:
+    """Bring the licences' recorded statuses to today's (changes come due, validity ended),
+    raise today's alerts and e-mail the new ones to the users who opted in."""
+    on = timezone.localdate()
+    changed = licences_apply_due(on=on)
+    alerts = alerts_raise(on=on)
     sent = alerts_digest_send(alerts=alerts)
-    return {"raised": len(alerts), "emailed": sent}
+    return {"licences changed": changed, "raised": len(alerts), "emailed": sent}

@@ -2,12 +2,23 @@ from __future__ import annotations
 
 from django.urls import path
 
-from licensing.views import alerts, approvals, automakers, licences, measures
+from licensing.views import alerts, approvals, automakers, licences, measures, supply, what_if
 
 app_name = "licensing"
 urlpatterns = [
     path("automakers/", automakers.AutomakerListView.as_view(), name="automaker-list"),
     path("automakers/<int:pk>/", automakers.AutomakerDetailView.as_view(), name="automaker-detail"),
+    path("what-if/", what_if.WhatIfView.as_view(), name="what-if"),
+    path("importers/", supply.ImporterListView.as_view(), name="importer-list"),
+    path("importers/new/", supply.ImporterCreateView.as_view(), name="importer-create"),
+    path("importers/<int:pk>/", supply.ImporterDetailView.as_view(), name="importer-detail"),
+    path("importers/<int:pk>/edit/", supply.ImporterUpdateView.as_view(), name="importer-update"),
+    path("supply-links/new/", supply.SupplyLinkCreateView.as_view(), name="supplylink-create"),
+    path(
+        "supply-links/<int:pk>/edit/",
+        supply.SupplyLinkUpdateView.as_view(),
+        name="supplylink-update",
+    ),
     path("licences/", licences.LicenceListView.as_view(), name="licence-list"),
     path("licences/new/", licences.LicenceCreateView.as_view(), name="licence-create"),
     path("licences/<int:pk>/", licences.LicenceDetailView.as_view(), name="licence-detail"),
@@ -29,6 +40,11 @@ urlpatterns = [
         name="controlmeasure-list",
     ),
     path("alerts/", alerts.AlertListView.as_view(), name="alert-list"),
+    path(
+        "alerts/<int:pk>/acknowledge/",
+        alerts.AlertAcknowledgeView.as_view(),
+        name="alert-acknowledge",
+    ),
     path(
         "alerts/subscription/",
         alerts.AlertSubscriptionView.as_view(),

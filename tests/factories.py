@@ -15,6 +15,7 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    SupplyLink,
 )
 
 
@@ -76,6 +77,17 @@ class ImporterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Importer {n}")
     country = "DEU"
     kind = Importer.Kind.TIER1_SUPPLIER
+
+
+class SupplyLinkFactory(factory.django.DjangoModelFactory):
+    """An importer supplying an automaker, with no dates, unless told otherwise."""
+
+    class Meta:
+        model = SupplyLink
+
+    supplier_importer = factory.SubFactory(ImporterFactory)
+    customer_automaker = factory.SubFactory(AutomakerFactory)
+    evidence = "A supplier's filing."
 
 
 class LicenceFactory(factory.django.DjangoModelFactory):

@@ -26,6 +26,7 @@ from tests.factories import (
     HsCodeFactory,
     ImporterFactory,
     LicenceFactory,
+    SupplyLinkFactory,
 )
 
 LOGIN = "login"
@@ -123,7 +124,7 @@ def objects(db):
     licence = LicenceFactory()
     automaker = AutomakerFactory()
     importer = ImporterFactory()
-    importer.automakers.add(automaker)
+    SupplyLinkFactory(supplier_importer=importer, customer_automaker=automaker)
     approval = ApprovalFactory(
         automaker=automaker,
         exporter=licence.exporter,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dashboards.services import monthly_summaries_rebuild
 from exports.models import ImportBatch
 from licensing.alerts.models import Alert
+from licensing.models import LicenceParty
 from tests.conftest import client_for
 from tests.dashboards.test_summaries import import_rows
 from tests.dashboards.test_views import months_back
@@ -21,6 +22,7 @@ from tests.factories import (
     HsCodeFactory,
     ImporterFactory,
     LicenceFactory,
+    SupplyLinkFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +42,9 @@ LISTS = [
     ("analyst", "/api/v1/control-measures/", 8),
     ("analyst", "/api/v1/exporters/", 6),
     ("analyst", "/api/v1/importers/", 7),
+    ("analyst", "/api/v1/supply-links/", 6),
     ("analyst", "/api/v1/automakers/", 6),
-    ("analyst", "/api/v1/licences/", 9),
+    ("analyst", "/api/v1/licences/", 10),
     ("analyst", "/api/v1/approvals/", 6),
     ("analyst", "/api/v1/imports/", 6),
     ("analyst", "/api/v1/series/", 6),
@@ -61,7 +64,14 @@ def populate(count: int) -> None:
         licence.hs_codes.add(hs_code)
         importer = ImporterFactory()
         approval = ApprovalFactory(licence=licence, exporter=licence.exporter, importer=importer)
-        importer.automakers.add(approval.automaker)
+        SupplyLinkFactory(supplier_importer=importer, customer_automaker=approval.automaker)
+        SupplyLinkFactory(
+            supplier_exporter=licence.exporter,
+            supplier_importer=None,
+            customer_importer=importer,
+            customer_automaker=None,
+        )
+        LicenceParty.objects.create(licence=licence, role="consignee", importer=importer)
         measure = ControlMeasureFactory(effective_from=date(2025, 4, 4) + timedelta(days=number))
         measure.elements.add(element)
         measure.hs_codes.add(hs_code)

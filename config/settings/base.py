@@ -121,15 +121,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "exports.tasks.import_batches_requeue",
         "schedule": 300,
     },
-    "licence-statuses-daily": {
-        "task": "licensing.tasks.licences_daily",
-        "schedule": crontab(hour=0, minute=10),
+    # Licence statuses and alerts: every hour, so that a licence ending today is on the Alerts
+    # page the same morning.
+    "licensing-check": {
+        "task": "licensing.tasks.licensing_check",
+        "schedule": crontab(minute=5),
     },
-    "raise-alerts-daily": {
-        "task": "licensing.tasks.alerts_daily",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # /healthz reports the time since a worker last ran this.
     "worker-heartbeat": {
         "task": "core.tasks.worker_heartbeat",
         "schedule": 60,
@@ -240,6 +237,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LicenceStatusEnum": "licensing.models.Licence.Status",
         "LicenceTransitionStatusEnum": "licensing.services.TRANSITION_CHOICES",
+        "CoverStatusEnum": "licensing.selectors.CoverStatus",
     },
 }
 

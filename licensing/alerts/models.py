@@ -1,4 +1,5 @@
-"""Alerts: a licence or a suspension about to run out, or an approval left without a licence."""
+"""Alerts: a licence or a suspension about to run out, an approval left without a licence, an
+automaker's cover changing; each acknowledged by each user on their own."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-LICENCE_KINDS = ["licence_expiring_30", "licence_expiring_7", "licence_expiring_1"]
+# A licence's alert escalates through these, least urgent first: one alert per licence end.
+LICENCE_KINDS = [
+    "licence_expiring_30",
+    "licence_expiring_7",
+    "licence_expiring_1",
+    "licence_expired",
+]
 MEASURE_KINDS = ["suspension_ending", "suspension_lapsed"]
 APPROVAL_KINDS = ["approval_licence_expired"]
+AUTOMAKER_KINDS = ["automaker_status_changed"]
 
 
 class Alert(models.Model):
@@ -18,9 +26,11 @@ class Alert(models.Model):
         LICENCE_EXPIRING_30 = "licence_expiring_30", "Licence expires within 30 days"
         LICENCE_EXPIRING_7 = "licence_expiring_7", "Licence expires within 7 days"
         LICENCE_EXPIRING_1 = "licence_expiring_1", "Licence expires within 1 day"
+        LICENCE_EXPIRED = "licence_expired", "Licence expired"
         SUSPENSION_ENDING = "suspension_ending", "Suspension ends within 30 days"
         SUSPENSION_LAPSED = "suspension_lapsed", "Suspension lapsed"
         APPROVAL_LICENCE_EXPIRED = "approval_licence_expired", "Approval's licence expired"
+        AUTOMAKER_STATUS_CHANGED = "automaker_status_changed", "Automaker's cover changed"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     licence = models.ForeignKey(
@@ -36,8 +46,15 @@ class Alert(models.Model):
     approval = models.ForeignKey(
         "licensing.Approval", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
-    # The date the alert is about (a licence's valid_until, a suspension's last day): a licence
-    # renewed to a later date is a new subject for its next expiry alerts.
+    automaker = models.ForeignKey(
+        "licensing.Automaker",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+    )
+    # The date the alert is about (a licence's valid_until, a suspension's last day, the day an
+    # automaker's status changed): a licence renewed to a later date is a new subject.
     concerns_on = models.DateField()
     message = models.CharField(max_length=500)
     raised_on = models.DateField()
@@ -53,9 +70,9 @@ class Alert(models.Model):
             # The subject of each kind is never null, so these make each alert exist once even
             # when two workers raise it at the same moment.
             models.UniqueConstraint(
-                fields=["kind", "licence", "concerns_on"],
+                fields=["licence", "concerns_on"],
                 condition=Q(kind__in=LICENCE_KINDS),
-                name="alert_once_per_licence",
+                name="alert_once_per_licence_end",
             ),
             models.UniqueConstraint(
                 fields=["kind", "control_measure", "concerns_on"],
@@ -67,11 +84,17 @@ class Alert(models.Model):
                 condition=Q(kind__in=APPROVAL_KINDS),
                 name="alert_once_per_approval",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "automaker", "concerns_on"],
+                condition=Q(kind__in=AUTOMAKER_KINDS),
+                name="alert_once_per_automaker_change",
+            ),
             models.CheckConstraint(
                 name="alert_has_its_subject",
                 condition=Q(kind__in=LICENCE_KINDS, licence__isnull=False)
                 | Q(kind__in=MEASURE_KINDS, control_measure__isnull=False)
-                | Q(kind__in=APPROVAL_KINDS, approval__isnull=False),
+                | Q(kind__in=APPROVAL_KINDS, approval__isnull=False)
+                | Q(kind__in=AUTOMAKER_KINDS, automaker__isnull=False),
             ),
         ]
 
@@ -89,3 +112,21 @@ class AlertSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {'digest' if self.email_digest else 'no digest'}"
+
+
+class AlertAcknowledgement(models.Model):
+    """A user has seen an alert and dealt with it; others still see it as new."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "user"], name="acknowledged_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} acknowledged {self.alert}"

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from licensing.alerts.models import Alert
+from licensing.alerts.models import Alert, AlertAcknowledgement
 
 BADGE_DAYS = 7
 
 
-def alerts_list(*, kind: str = "") -> QuerySet[Alert]:
-    alerts = Alert.objects.select_related("licence__exporter", "control_measure", "approval")
-    return alerts.filter(kind=kind) if kind else alerts
+def _acknowledged_by(user) -> Exists:
+    return Exists(AlertAcknowledgement.objects.filter(alert=OuterRef("pk"), user=user))
 
 
-def alerts_recent_count(*, on: date) -> int:
-    """How many alerts were raised in the week up to `on`: the number on the navigation badge."""
-    return Alert.objects.filter(raised_on__gt=on - timedelta(days=BADGE_DAYS)).count()
+def alerts_list(*, user, kind: str = "", open_only: bool = False) -> QuerySet[Alert]:
+    """The alerts, newest first, each with `acknowledged` (by this user); with `open_only`,
+    only those the user has not acknowledged."""
+    alerts = Alert.objects.select_related(
+        "licence__exporter", "control_measure", "approval", "automaker"
+    ).annotate(acknowledged=_acknowledged_by(user))
+    if kind:
+        alerts = alerts.filter(kind=kind)
+    return alerts.filter(acknowledged=False) if open_only else alerts
+
+
+def alerts_recent_count(*, on: date, user) -> int:
+    """How many alerts raised in the week up to `on` the user has not acknowledged: the number
+    on the navigation badge."""
+    recent = Alert.objects.filter(raised_on__gt=on - timedelta(days=BADGE_DAYS))
+    return recent.exclude(_acknowledged_by(user)).count()

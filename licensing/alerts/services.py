@@ -12,9 +12,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.formatting import day_in_words
-from licensing.alerts.models import Alert
-from licensing.models import Approval, ControlMeasure, Licence
-from licensing.selectors import licences_expiring
+from licensing.alerts.models import LICENCE_KINDS, Alert
+from licensing.models import Approval, Automaker, ControlMeasure, Licence
+from licensing.selectors import (
+    CoverStatus,
+    automakers_with_status,
+    licences_ended,
+    licences_expiring,
+)
 
 EXPIRY_THRESHOLDS = {
     30: Alert.Kind.LICENCE_EXPIRING_30,
@@ -33,6 +38,7 @@ class Candidate:
     licence: Licence | None = None
     control_measure: ControlMeasure | None = None
     approval: Approval | None = None
+    automaker: Automaker | None = None
 
 
 def _short_name(measure: ControlMeasure) -> str:
@@ -58,16 +64,22 @@ def _numbers(measures: list[ControlMeasure]) -> str:
 
 
 def _licence_candidates(on: date) -> list[Candidate]:
+    """Each issued licence that ends within 30 days, at its most urgent threshold, and each
+    that ended in the last 30 days (expired)."""
     within = max(EXPIRY_THRESHOLDS)
     licences = licences_expiring(within_days=within, on=on).select_related("exporter")
     candidates = []
     for licence in licences:
         left = (licence.valid_until - on).days
-        for threshold, kind in EXPIRY_THRESHOLDS.items():
-            if left <= threshold:
-                when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-                message = f"{licence} expires {when}, on {day_in_words(licence.valid_until)}."
-                candidates.append(Candidate(kind, licence.valid_until, message, licence=licence))
+        kind = next(kind for days, kind in sorted(EXPIRY_THRESHOLDS.items()) if left <= days)
+        when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+        message = f"{licence} expires {when}, on {day_in_words(licence.valid_until)}."
+        candidates.append(Candidate(kind, licence.valid_until, message, licence=licence))
+    for licence in licences_ended(on=on, within_days=within).select_related("exporter"):
+        message = f"{licence} expired: its validity ended on {day_in_words(licence.valid_until)}."
+        candidates.append(
+            Candidate(Alert.Kind.LICENCE_EXPIRED, licence.valid_until, message, licence=licence)
+        )
     return candidates
 
 
@@ -134,11 +146,64 @@ def _approval_candidates(on: date) -> list[Candidate]:
     ]
 
 
+def _automaker_candidates(on: date) -> list[Candidate]:
+    """Each automaker whose status on `on` differs from the day before's."""
+    before = {row.pk: row.status_rank for row in automakers_with_status(on=on - timedelta(days=1))}
+    candidates = []
+    for row in automakers_with_status(on=on).order_by("name"):
+        if before.get(row.pk) == row.status_rank:
+            continue
+        was, now = (
+            CoverStatus(CoverStatus.values[rank]) for rank in (before[row.pk], row.status_rank)
+        )
+        yesterday = day_in_words(on - timedelta(days=1))
+        message = (
+            f"{row.name}: {was.label.lower()} until {yesterday}, "
+            f"{now.label.lower()} from {day_in_words(on)}."
+        )
+        candidates.append(
+            Candidate(Alert.Kind.AUTOMAKER_STATUS_CHANGED, on, message, automaker=row)
+        )
+    return candidates
+
+
+def _escalated(candidate: Candidate, on: date) -> Alert | None:
+    """The licence's alert for this end, raised or escalated to the candidate's kind (and so
+    new to everyone again); None when it already is at that kind or a more urgent one."""
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(
+            kind__in=LICENCE_KINDS, licence=candidate.licence, concerns_on=candidate.concerns_on
+        )
+        .first()
+    )
+    if alert is None:
+        alert, created = Alert.objects.get_or_create(
+            kind__in=LICENCE_KINDS,
+            licence=candidate.licence,
+            concerns_on=candidate.concerns_on,
+            defaults={"kind": candidate.kind, "message": candidate.message, "raised_on": on},
+        )
+        if created:
+            return alert
+    if LICENCE_KINDS.index(alert.kind) >= LICENCE_KINDS.index(candidate.kind):
+        return None
+    alert.kind, alert.message, alert.raised_on = candidate.kind, candidate.message, on
+    alert.save(update_fields=["kind", "message", "raised_on"])
+    alert.acknowledgements.all().delete()
+    return alert
+
+
 @transaction.atomic
 def alerts_raise(*, on: date) -> list[Alert]:
-    """Record every alert whose condition holds on `on`; return those not raised before."""
+    """Record every alert whose condition holds on `on`, escalating a licence's alert as its end
+    nears; return those new or escalated."""
     raised = []
-    candidates = _licence_candidates(on) + _measure_candidates(on) + _approval_candidates(on)
+    for candidate in _licence_candidates(on):
+        alert = _escalated(candidate, on)
+        if alert is not None:
+            raised.append(alert)
+    candidates = _measure_candidates(on) + _approval_candidates(on) + _automaker_candidates(on)
     for candidate in candidates:
         # get_or_create retries the read when a concurrent insert wins on the unique constraint.
         alert, created = Alert.objects.get_or_create(
@@ -146,6 +211,7 @@ def alerts_raise(*, on: date) -> list[Alert]:
             licence=candidate.licence,
             control_measure=candidate.control_measure,
             approval=candidate.approval,
+            automaker=candidate.automaker,
             concerns_on=candidate.concerns_on,
             defaults={"message": candidate.message, "raised_on": on},
         )

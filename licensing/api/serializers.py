@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +22,11 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    LicenceParty,
     LicenceTransition,
+    SupplyLink,
 )
+from licensing.scenarios import TIMELINE_MAX_DAYS, Event
 from licensing.selectors import AUTOMAKER_SORTS, CoverStatus, today
 from licensing.services import TRANSITION_CHOICES
 
@@ -89,11 +92,23 @@ class ExporterSerializer(serializers.ModelSerializer):
 
 
 class ImporterSerializer(serializers.ModelSerializer):
-    automakers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    automakers = serializers.SerializerMethodField(
+        help_text="The automakers it supplies directly, by its supply links (any date)."
+    )
 
     class Meta:
         model = Importer
         fields = ["id", "name", "country", "kind", "automakers"]
+
+    def get_automakers(self, importer: Importer) -> list[int]:
+        return sorted({link.customer_automaker_id for link in importer.supplies.all()} - {None})
+
+
+@extend_schema_serializer(component_name="Importer")
+class ImporterInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    country = serializers.CharField(max_length=3, help_text="ISO 3166-1 alpha-3, e.g. DEU.")
+    kind = serializers.ChoiceField(choices=Importer.Kind.choices)
 
 
 class PartyRefSerializer(serializers.Serializer):
@@ -101,6 +116,70 @@ class PartyRefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
+
+
+class SupplyLinkSerializer(serializers.ModelSerializer):
+    supplier_exporter = PartyRefSerializer(read_only=True, allow_null=True)
+    supplier_importer = PartyRefSerializer(read_only=True, allow_null=True)
+    customer_importer = PartyRefSerializer(read_only=True, allow_null=True)
+    customer_automaker = PartyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SupplyLink
+        fields = [
+            "id",
+            "supplier_exporter",
+            "supplier_importer",
+            "customer_importer",
+            "customer_automaker",
+            "valid_from",
+            "valid_until",
+            "evidence",
+            "source_url",
+            "created_at",
+        ]
+
+
+@extend_schema_serializer(component_name="SupplyLink")
+class SupplyLinkInputSerializer(serializers.Serializer):
+    """One supplier (an exporter or an importer) and one customer (an importer or an
+    automaker); the service checks there is exactly one of each."""
+
+    supplier_exporter = serializers.PrimaryKeyRelatedField(
+        queryset=Exporter.objects.all(), required=False, allow_null=True
+    )
+    supplier_importer = serializers.PrimaryKeyRelatedField(
+        queryset=Importer.objects.all(), required=False, allow_null=True
+    )
+    customer_importer = serializers.PrimaryKeyRelatedField(
+        queryset=Importer.objects.all(), required=False, allow_null=True
+    )
+    customer_automaker = serializers.PrimaryKeyRelatedField(
+        queryset=Automaker.objects.all(), required=False, allow_null=True
+    )
+    valid_from = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    evidence = serializers.CharField()
+    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+class LicencePartySerializer(serializers.ModelSerializer):
+    importer = PartyRefSerializer(read_only=True, allow_null=True)
+    automaker = PartyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LicenceParty
+        fields = ["role", "importer", "automaker"]
+
+
+class LicencePartyInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=LicenceParty.Role.choices)
+    importer = serializers.PrimaryKeyRelatedField(
+        queryset=Importer.objects.all(), required=False, allow_null=True
+    )
+    automaker = serializers.PrimaryKeyRelatedField(
+        queryset=Automaker.objects.all(), required=False, allow_null=True
+    )
 
 
 @extend_schema_serializer(component_name="Automaker")
@@ -119,6 +198,16 @@ class AutomakerStatusSerializer(serializers.Serializer):
     strongest_evidence = serializers.CharField(help_text="An approval evidence grade, or empty.")
     strongest_evidence_label = serializers.CharField()
     approval_count = serializers.IntegerField()
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A related row named by its code; a code no row could have (a NUL character, which the
+    database refuses) is unknown, like any other."""
+
+    def to_internal_value(self, data: Any) -> Model:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 class LicenceTransitionSerializer(serializers.ModelSerializer):
@@ -163,6 +252,9 @@ class LicenceSerializer(serializers.ModelSerializer):
     transitions = LicenceTransitionSerializer(
         many=True, read_only=True, help_text="Its dated changes of status, oldest first."
     )
+    parties = LicencePartySerializer(
+        many=True, read_only=True, help_text="The consignees and end users it names."
+    )
 
     class Meta:
         model = Licence
@@ -179,6 +271,7 @@ class LicenceSerializer(serializers.ModelSerializer):
             "hs_codes",
             "quantity_cap_kg",
             "customer_scope",
+            "parties",
             "renews",
             "renewal_status",
             "notes",
@@ -241,16 +334,19 @@ class LicenceInputSerializer(serializers.Serializer):
     issued_on = serializers.DateField(required=False, allow_null=True)
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
-    elements = serializers.SlugRelatedField(
+    elements = CodeField(
         many=True, required=False, slug_field="symbol", queryset=Element.objects.all()
     )
-    hs_codes = serializers.SlugRelatedField(
+    hs_codes = CodeField(
         many=True, required=False, slug_field="code", queryset=HsCode.objects.all()
     )
     quantity_cap_kg = serializers.DecimalField(
         max_digits=14, decimal_places=3, required=False, allow_null=True
     )
     customer_scope = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    parties = LicencePartyInputSerializer(
+        many=True, required=False, help_text="The consignees and end users it names."
+    )
     renews = serializers.PrimaryKeyRelatedField(
         queryset=Licence.objects.all(),
         required=False,
@@ -308,6 +404,52 @@ class AutomakerListQuerySerializer(AutomakerQuerySerializer):
         required=False,
         help_text="Sort key; a leading '-' reverses it. Unknown expiries come last.",
     )
+
+
+class TimelineQuerySerializer(serializers.Serializer):
+    """?from=YYYY-MM-DD&to=YYYY-MM-DD: by default the year to today."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.DateField(required=False, help_text="First day (a year ago)."),
+            "to": serializers.DateField(required=False, help_text="Last day (today)."),
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        end = attrs.get("to") or today()
+        start = attrs.get("from") or end - timedelta(days=365)
+        if start > end:
+            raise serializers.ValidationError({"from": "Must not be after “to”."})
+        if (end - start).days > TIMELINE_MAX_DAYS:
+            raise serializers.ValidationError(
+                {"to": f"A timeline covers at most {TIMELINE_MAX_DAYS} days; ask for less."}
+            )
+        return {"from": start, "to": end}
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    date = serializers.DateField(source="on", help_text="The first day of this status.")
+    status = serializers.ChoiceField(choices=CoverStatus.choices)
+
+
+class WhatIfQuerySerializer(serializers.Serializer):
+    licence = serializers.PrimaryKeyRelatedField(queryset=Licence.objects.all())
+    event = serializers.ChoiceField(choices=Event.CHOICES)
+    on = serializers.DateField(
+        required=False, help_text="For a revocation, the day it takes effect (today)."
+    )
+
+
+class WhatIfLossSerializer(serializers.Serializer):
+    automaker = PartyRefSerializer()
+    status_before = serializers.ChoiceField(choices=CoverStatus.choices)
+    status_after = serializers.ChoiceField(choices=CoverStatus.choices)
+    date_from = serializers.DateField(source="on", help_text="The first day without cover.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["from"] = fields.pop("date_from")
+        return fields
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -13,11 +14,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from licensing import services
+from licensing import scenarios, services
 from licensing.api.serializers import (
     ApprovalInputSerializer,
     ApprovalSerializer,
@@ -29,14 +31,27 @@ from licensing.api.serializers import (
     ExporterSerializer,
     HistoryRecordSerializer,
     HsCodeSerializer,
+    ImporterInputSerializer,
     ImporterSerializer,
     LicenceInputSerializer,
     LicenceSerializer,
     LicenceTransitionInputSerializer,
     LicenceTransitionSerializer,
+    SupplyLinkInputSerializer,
+    SupplyLinkSerializer,
+    TimelineEntrySerializer,
+    TimelineQuerySerializer,
+    WhatIfLossSerializer,
+    WhatIfQuerySerializer,
     history_entry,
 )
-from licensing.filters import ApprovalFilter, ControlMeasureFilter, ImporterFilter, LicenceFilter
+from licensing.filters import (
+    ApprovalFilter,
+    ControlMeasureFilter,
+    ImporterFilter,
+    LicenceFilter,
+    SupplyLinkFilter,
+)
 from licensing.history import versions
 from licensing.models import (
     Approval,
@@ -47,12 +62,15 @@ from licensing.models import (
     HsCode,
     Importer,
     Licence,
+    LicenceParty,
+    SupplyLink,
 )
 from licensing.selectors import (
     automaker_status,
     automakers_listed,
     automakers_with_status,
     status_row,
+    today,
 )
 
 WRITE_ERRORS = {
@@ -130,16 +148,6 @@ class ExporterViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "province"]
 
 
-@extend_schema_view(**read_schema("importer", "the importers"))
-class ImporterViewSet(ReadOnlyViewSet):
-    """Foreign consignees and the automakers they supply."""
-
-    queryset = Importer.objects.prefetch_related("automakers")
-    serializer_class = ImporterSerializer
-    filterset_class = ImporterFilter
-    ordering_fields = ["name", "country"]
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List automakers with their derived licence status",
@@ -173,6 +181,17 @@ class AutomakerViewSet(viewsets.GenericViewSet):
         query = _query(AutomakerQuerySerializer, request)
         row = automaker_status(automaker=self.get_object(), on=query.get("on"))
         return Response(self.get_serializer(row).data)
+
+    @extend_schema(
+        summary="Its status on the first day and on each day it changes",
+        parameters=[TimelineQuerySerializer],
+        responses=TimelineEntrySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request: Request, pk: str) -> Response:
+        query = _query(TimelineQuerySerializer, request)
+        changes = scenarios.timeline(self.get_object(), query["from"], query["to"])
+        return Response(TimelineEntrySerializer(changes, many=True).data)
 
 
 def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
@@ -243,7 +262,10 @@ class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Export licences; a status change must follow the licence lifecycle."""
 
     queryset = Licence.objects.select_related("exporter").prefetch_related(
-        "elements", "hs_codes", "transitions"
+        "elements",
+        "hs_codes",
+        "transitions",
+        Prefetch("parties", LicenceParty.objects.select_related("importer", "automaker")),
     )
     serializer_class = LicenceSerializer
     input_serializer_class = LicenceInputSerializer
@@ -317,3 +339,72 @@ class ApprovalViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
         data = self._input(request, partial=partial)
         services.approval_update(approval=approval, data=data, user=request.user)
         return self._output(approval)
+
+
+@extend_schema_view(
+    **read_schema("importer", "the importers"),
+    **write_schema("an importer", ImporterInputSerializer, ImporterSerializer),
+)
+class ImporterViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+    """Foreign consignees: Tier-1 suppliers, distributors, automakers' own buyers."""
+
+    queryset = Importer.objects.prefetch_related("supplies")
+    serializer_class = ImporterSerializer
+    input_serializer_class = ImporterInputSerializer
+    filterset_class = ImporterFilter
+    ordering_fields = ["name", "country"]
+
+    def create(self, request: Request) -> Response:
+        importer = services.importer_create(**self._input(request), user=request.user)
+        return self._output(importer, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        importer = self.get_object()
+        data = self._input(request, partial=partial)
+        services.importer_update(importer=importer, data=data, user=request.user)
+        return self._output(importer)
+
+
+@extend_schema_view(
+    **read_schema("supply link", "who supplies whom"),
+    **write_schema("a supply link", SupplyLinkInputSerializer, SupplyLinkSerializer),
+)
+class SupplyLinkViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+    """Who supplies whom (an exporter or importer to an importer or automaker), from and until
+    when, on what evidence."""
+
+    queryset = SupplyLink.objects.select_related(
+        "supplier_exporter", "supplier_importer", "customer_importer", "customer_automaker"
+    )
+    serializer_class = SupplyLinkSerializer
+    input_serializer_class = SupplyLinkInputSerializer
+    filterset_class = SupplyLinkFilter
+    ordering_fields = ["valid_from", "valid_until", "created_at"]
+
+    def create(self, request: Request) -> Response:
+        link = services.supply_link_record(**self._input(request), user=request.user)
+        return self._output(link, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        link = self.get_object()
+        data = self._input(request, partial=partial)
+        services.supply_link_update(link=link, data=data, user=request.user)
+        return self._output(link)
+
+
+class WhatIfView(GenericAPIView):
+    """The automakers that would lose all cover if a licence were not renewed or revoked."""
+
+    queryset = Automaker.objects.none()  # for the permission: reading automakers
+    filter_backends: list = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="What if a licence were not renewed, or revoked",
+        parameters=[WhatIfQuerySerializer],
+        responses=WhatIfLossSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = _query(WhatIfQuerySerializer, request)
+        losses = scenarios.what_if(query["licence"], query["event"], query.get("on") or today())
+        return Response(WhatIfLossSerializer(losses, many=True).data)

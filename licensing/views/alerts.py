@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, View
 
 from core.views import PageMixin
 from licensing.alerts.forms import AlertSubscriptionForm
-from licensing.alerts.models import Alert, AlertSubscription
+from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription
 from licensing.alerts.selectors import alerts_list
 
 
@@ -25,7 +25,8 @@ class AlertListView(PageMixin, ListView):
     def get_queryset(self):
         kind = self.request.GET.get("kind", "")
         self.kind = kind if kind in Alert.Kind.values else ""
-        return alerts_list(kind=self.kind)
+        self.open_only = self.request.GET.get("open") == "1"
+        return alerts_list(user=self.request.user, kind=self.kind, open_only=self.open_only)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -33,6 +34,7 @@ class AlertListView(PageMixin, ListView):
         context.update(
             kinds=Alert.Kind.choices,
             kind=self.kind,
+            open_only=self.open_only,
             subscription_form=AlertSubscriptionForm(
                 instance=subscription or AlertSubscription(user=self.request.user)
             ),
@@ -54,4 +56,20 @@ class AlertSubscriptionView(PageMixin, View):
                 messages.success(request, "You will get an e-mail when new alerts are raised.")
             else:
                 messages.success(request, "You will no longer get alert e-mails.")
+        return redirect("licensing:alert-list")
+
+
+class AlertAcknowledgeView(PageMixin, View):
+    """POST: the user has dealt with the alert (for them only); back to where they were."""
+
+    permission_required = "licensing.view_alert"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        alert = get_object_or_404(Alert, pk=pk)
+        AlertAcknowledgement.objects.get_or_create(alert=alert, user=request.user)
+        messages.success(request, "Alert acknowledged: it stays on the list, no longer as new.")
+        back = request.POST.get("next", "")
+        if back.startswith("/") and not back.startswith("//"):
+            return redirect(back)
         return redirect("licensing:alert-list")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from core.views import PageMixin
-from licensing import selectors
+from licensing import scenarios, selectors
 from licensing.models import Approval, Automaker
 from licensing.selectors import CoverStatus
 from licensing.views.licences import LicenceRow, licence_rows
+from licensing.views.supply import links_of
 
 COLUMNS = [
     ("name", "Automaker"),
@@ -51,6 +52,10 @@ EXPLANATIONS = {
 }
 
 
+# The automaker page's timeline: a year back, and what is known of the next three months.
+TIMELINE_BACK_DAYS, TIMELINE_AHEAD_DAYS = 365, 92
+
+
 @dataclass
 class ClaimShown:
     """A claim behind the status: what it says on the date and the licences it rests on."""
@@ -65,12 +70,13 @@ class ClaimShown:
 RESTS_ON = {
     "licence": "the licence it names",
     "exporter": "the licences of this kind its exporter holds",
+    "suppliers": "the licences of this kind held by the exporters that supply it (supply links)",
     "in force": "the licences of this kind in force on the claim's date (it names no exporter)",
 }
 
 
 def claims_shown(claims: list[Approval], on: date) -> list[ClaimShown]:
-    candidates = selectors.candidate_licences(claims)
+    candidates = selectors.candidate_licences(claims, on)
     shown = []
     for claim in claims:
         tier, licences = candidates[claim.pk]
@@ -161,6 +167,16 @@ class AutomakerDetailView(PageMixin, DetailView):
             explanation=EXPLANATIONS[CoverStatus(status.status)],
             claims=claims_shown(status.basis, on),
             horizon_days=settings.CLAIM_HORIZON_DAYS,
+            timeline=scenarios.timeline(
+                self.object,
+                on - timedelta(days=TIMELINE_BACK_DAYS),
+                on + timedelta(days=TIMELINE_AHEAD_DAYS),
+            ),
+            supply_links=(
+                links_of(self.object.pk)
+                if self.request.user.has_perm("licensing.view_supplylink")
+                else None
+            ),
             can_view_approvals=self.request.user.has_perm("licensing.view_approval"),
         )
         return context

@@ -59,7 +59,12 @@ class LicenceListView(FilterPageMixin, FilterView):
 class LicenceDetailView(PageMixin, DetailView):
     permission_required = "licensing.view_licence"
     queryset = Licence.objects.select_related("exporter", "renews__exporter").prefetch_related(
-        "elements", "hs_codes", "transitions__recorded_by", "renewals__exporter"
+        "elements",
+        "hs_codes",
+        "transitions__recorded_by",
+        "renewals__exporter",
+        "parties__importer",
+        "parties__automaker",
     )
     template_name = "licensing/licence_detail.html"
     context_object_name = "licence"

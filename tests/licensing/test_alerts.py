@@ -8,10 +8,10 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
-from licensing.alerts.models import Alert, AlertSubscription
+from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription
 from licensing.alerts.services import alerts_raise
 from licensing.models import Licence
-from licensing.tasks import alerts_daily
+from licensing.tasks import licensing_check
 from tests.conftest import client_for
 from tests.factories import ApprovalFactory, LicenceFactory, UserFactory
 
@@ -31,11 +31,8 @@ def test_it_raises_the_demo_licences_and_the_lapse_of_no_70(reference_data):
 
     assert len(general) == 3
     expiring = {(a.kind, a.licence_id) for a in raised if a.licence_id}
-    assert expiring == {
-        (kind, licence.pk)
-        for licence in general
-        for kind in (Alert.Kind.LICENCE_EXPIRING_30, Alert.Kind.LICENCE_EXPIRING_7)
-    }
+    # Five days left: one alert each, at the 7-day threshold, not one per threshold passed.
+    assert expiring == {(Alert.Kind.LICENCE_EXPIRING_7, licence.pk) for licence in general}
     lapsed = [a for a in raised if a.kind == Alert.Kind.SUSPENSION_LAPSED]
     assert len(lapsed) == 1
     assert lapsed[0].control_measure.reference == "MOFCOM/GACC Announcement No. 70 of 2025"
@@ -44,8 +41,8 @@ def test_it_raises_the_demo_licences_and_the_lapse_of_no_70(reference_data):
         "Announcement No. 70's suspension lapsed on 10 November 2026: "
         "Nos. 57, 61 and 62 are in force again."
     )
-    assert len(raised) == 7
-    assert Alert.objects.count() == 7
+    assert len(raised) == 4
+    assert Alert.objects.count() == 4
 
 
 def test_it_raises_nothing_twice(reference_data):
@@ -54,21 +51,28 @@ def test_it_raises_nothing_twice(reference_data):
     again = alerts_raise(on=DAY)
 
     assert again == []
-    assert Alert.objects.count() == 7
+    assert Alert.objects.count() == 4
 
 
-def test_it_raises_each_threshold_once_as_it_is_crossed():
+def test_one_alert_per_licence_escalates_as_its_end_nears_and_passes(analyst):
     licence = LicenceFactory(valid_until=date(2026, 12, 1))
 
     first = alerts_raise(on=date(2026, 11, 1))
+    AlertAcknowledgement.objects.create(alert=first[0], user=analyst)
+    same = alerts_raise(on=date(2026, 11, 20))
     second = alerts_raise(on=date(2026, 11, 26))
     last = alerts_raise(on=date(2026, 11, 30))
+    ended = alerts_raise(on=date(2026, 12, 2))
 
     assert [a.kind for a in first] == [Alert.Kind.LICENCE_EXPIRING_30]
+    assert same == []
     assert [a.kind for a in second] == [Alert.Kind.LICENCE_EXPIRING_7]
     assert [a.kind for a in last] == [Alert.Kind.LICENCE_EXPIRING_1]
-    assert "expires in 1 day, on 1 December 2026" in last[0].message
-    assert licence.alerts.count() == 3
+    assert [a.kind for a in ended] == [Alert.Kind.LICENCE_EXPIRED]
+    [alert] = licence.alerts.all()
+    assert alert.raised_on == date(2026, 12, 2)
+    assert alert.message.endswith("expired: its validity ended on 1 December 2026.")
+    assert not alert.acknowledgements.exists()  # escalated: new to everyone again
 
 
 def test_it_raises_nothing_for_a_licence_renewed_in_time(reference_data):
@@ -79,7 +83,7 @@ def test_it_raises_nothing_for_a_licence_renewed_in_time(reference_data):
     raised = alerts_raise(on=DAY)
 
     assert not Alert.objects.filter(licence=renewed).exists()
-    assert len([a for a in raised if a.licence_id]) == 4
+    assert len([a for a in raised if a.licence_id]) == 2
 
 
 def test_it_raises_an_approval_whose_licence_expired():
@@ -120,14 +124,14 @@ def test_the_daily_task_emails_the_new_alerts_to_subscribers_only(reference_data
     no_role = UserFactory(username="norole", email="norole@example.org")
     AlertSubscription.objects.create(user=no_role, email_digest=True)
 
-    result = alerts_daily.delay().get()
+    result = licensing_check.delay().get()
 
-    assert result == {"raised": 7, "emailed": 1}
+    assert result == {"licences changed": 0, "raised": 4, "emailed": 1}
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
-    assert "7 new alerts" in mail.outbox[0].subject
+    assert "4 new alerts" in mail.outbox[0].subject
     assert "Announcement No. 70's suspension lapsed" in mail.outbox[0].body
 
-    alerts_daily.delay().get()
+    licensing_check.delay().get()
 
     assert len(mail.outbox) == 1
 
@@ -139,7 +143,7 @@ def test_the_page_lists_the_alerts_and_the_badge_counts_them(reference_data, man
     response = manager_client.get("/alerts/")
 
     assert response.status_code == 200
-    assert response.context["alert_badge_count"] == 7
+    assert response.context["alert_badge_count"] == 4
     body = response.content.decode()
     assert "Announcement No. 70&#x27;s suspension lapsed" in body
     assert 'class="nav-count"' in body
@@ -151,7 +155,7 @@ def test_the_badge_counts_alerts_raised_after_it_was_first_shown(reference_data,
 
     alerts_raise(on=DAY)
 
-    assert manager_client.get("/alerts/").context["alert_badge_count"] == 7
+    assert manager_client.get("/alerts/").context["alert_badge_count"] == 4
 
 
 @time_machine.travel(NOON, tick=False)
@@ -201,5 +205,37 @@ def test_the_command_prints_what_it_raised(reference_data, capsys):
     call_command("raise_alerts", "--on", "2026-11-26")
 
     out = capsys.readouterr().out
-    assert "7 new alerts on 2026-11-26." in out
+    assert "4 new alerts on 2026-11-26." in out
     assert "Suspension lapsed: Announcement No. 70's suspension lapsed" in out
+
+
+def test_an_automakers_change_of_status_raises_an_alert_once(reference_data):
+    raised = alerts_raise(on=date(2026, 12, 2))
+    again = alerts_raise(on=date(2026, 12, 2))
+
+    changes = {a.automaker.name: a.message for a in raised if a.automaker_id}
+    assert changes["Ford Motor Co."] == (
+        "Ford Motor Co.: expiring until 1 December 2026, expired from 2 December 2026."
+    )
+    assert again == []
+    quiet = alerts_raise(on=date(2026, 12, 3))
+    assert not [a for a in quiet if a.automaker_id]
+
+
+@time_machine.travel(NOON, tick=False)
+def test_each_user_acknowledges_an_alert_for_themselves(
+    reference_data, analyst_client, manager_client
+):
+    alerts_raise(on=DAY)
+    alert = Alert.objects.get(kind=Alert.Kind.SUSPENSION_LAPSED)
+
+    response = analyst_client.post(f"/alerts/{alert.pk}/acknowledge/", {"next": "/alerts/?open=1"})
+    mine = analyst_client.get("/alerts/", {"open": "1"})
+    theirs = manager_client.get("/alerts/", {"open": "1"})
+
+    assert response.status_code == 302 and response["Location"] == "/alerts/?open=1"
+    assert alert not in mine.context["alerts"]
+    assert alert in theirs.context["alerts"]
+    assert mine.context["alert_badge_count"] == 3
+    assert theirs.context["alert_badge_count"] == 4
+    assert "acknowledged by you" in analyst_client.get("/alerts/").content.decode()

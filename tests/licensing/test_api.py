@@ -24,6 +24,7 @@ from tests.factories import (
     HsCodeFactory,
     ImporterFactory,
     LicenceFactory,
+    SupplyLinkFactory,
     UserFactory,
 )
 
@@ -233,7 +234,7 @@ def test_it_lists_the_reference_tables_paginated_and_filtered(analyst_client, re
 def test_it_lists_the_importers_of_an_automaker(analyst_client):
     automaker = AutomakerFactory()
     supplier = ImporterFactory()
-    supplier.automakers.add(automaker)
+    SupplyLinkFactory(supplier_importer=supplier, customer_automaker=automaker)
     ImporterFactory()
 
     body = analyst_client.get(f"{API}/importers/", {"automaker": automaker.pk}).json()
@@ -626,3 +627,15 @@ def test_compliance_records_a_renewal_and_an_approval_for_some_of_the_supply(com
     assert old_status.json()["renewal_status"] == "granted"
     assert approval.status_code == 201, approval.json()
     assert approval.json()["extent"] == "some"
+
+
+def test_a_code_with_a_nul_character_is_an_unknown_code_not_a_server_error(compliance_client):
+    response = post_json(
+        compliance_client,
+        f"{API}/licences/",
+        {"exporter": ExporterFactory().pk, "kind": "general", "elements": ["D\x00y"]},
+    )
+
+    assert response.status_code == 400
+    assert "elements" in response.json()
+    assert not Licence.objects.exists()

@@ -13,7 +13,13 @@ from licensing import services
 from licensing.models import Approval, Automaker, Licence
 from licensing.selectors import CoverStatus, automaker_status, automakers_with_status, status_row
 from licensing.services import licence_transition
-from tests.factories import ApprovalFactory, AutomakerFactory, ExporterFactory, LicenceFactory
+from tests.factories import (
+    ApprovalFactory,
+    AutomakerFactory,
+    ExporterFactory,
+    LicenceFactory,
+    SupplyLinkFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +326,26 @@ def test_the_daily_run_expires_issued_licences_the_day_after_they_end_and_applie
     expiry = ended.transitions.get()
     assert (expiry.from_status, expiry.effective_on) == ("issued", date(2026, 12, 1))
     assert services.licences_apply_due(on=date(2026, 12, 1)) == 0
+
+
+# Through the supply chain
+
+
+def test_a_claim_naming_no_exporter_rests_on_the_licences_of_the_exporters_that_supply_it():
+    supplier, other = ExporterFactory(), ExporterFactory()
+    LicenceFactory(exporter=supplier, valid_until=date(2026, 9, 30))
+    LicenceFactory(exporter=other, valid_until=date(2027, 6, 30))  # in force, not its supplier
+    automaker = AutomakerFactory()
+    tier1 = SupplyLinkFactory(customer_automaker=automaker).supplier_importer
+    SupplyLinkFactory(
+        supplier_exporter=supplier,
+        supplier_importer=None,
+        customer_importer=tier1,
+        customer_automaker=None,
+        valid_until=date(2026, 8, 31),
+    )
+    ApprovalFactory(automaker=automaker, licence_kind=Licence.Kind.GENERAL)
+
+    assert on(date(2026, 3, 1), automaker).cover_until == date(2026, 9, 30)
+    # Once the exporter no longer supplies it, the claim rests on what was in force on its date.
+    assert on(date(2026, 9, 1), automaker).cover_until == date(2027, 6, 30)

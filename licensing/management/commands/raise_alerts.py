@@ -6,10 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from licensing.alerts.services import alerts_digest_send, alerts_raise
+from licensing.services import licences_apply_due
 
 
 class Command(BaseCommand):
-    help = "Raise the alerts due on a day (today by default) and print the new ones."
+    help = (
+        "Bring the licences' statuses to a day's (today by default), raise the alerts due that "
+        "day and print the new ones."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--on", help="the day to check, YYYY-MM-DD")
@@ -22,6 +26,11 @@ class Command(BaseCommand):
             day = date.fromisoformat(on) if on else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--on must be YYYY-MM-DD: {error}") from error
+        changed = licences_apply_due(on=day)
+        if changed:
+            self.stdout.write(
+                f"{changed} licence status{'es' if changed != 1 else ''} brought up to date."
+            )
         alerts = alerts_raise(on=day)
         for alert in alerts:
             self.stdout.write(f"{alert.get_kind_display()}: {alert.message}")

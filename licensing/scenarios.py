@@ -1,0 +1,105 @@
+"""Cover over time and cover under a hypothesis: an automaker's timeline of statuses, and what
+losing a licence would do. Both ask the one rule (selectors.automakers_with_status)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from licensing.models import Approval, Automaker, Licence, LicenceTransition, SupplyLink
+from licensing.selectors import (
+    COVERING,
+    CoverStatus,
+    automakers_with_status,
+    candidate_licences,
+)
+
+DAY = timedelta(days=1)
+# The longest timeline asked for at once, in days: each change day costs a query.
+TIMELINE_MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Change:
+    on: date
+    status: CoverStatus
+
+
+def _status_on(automaker: Automaker, on: date, without=frozenset()) -> CoverStatus:
+    row = automakers_with_status(on=on, automaker=automaker.pk, without=without).get()
+    return CoverStatus(CoverStatus.values[row.status_rank])
+
+
+def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
+    """The days in (start, end] on which the automaker's status can change: a claim made or
+    passing the horizon, a licence it may rest on beginning, nearing its end, ending or
+    changing status, a supply link into it beginning or ending."""
+    claims = list(Approval.objects.filter(automaker=automaker, claimed_on__lte=end))
+    horizon = timedelta(days=settings.CLAIM_HORIZON_DAYS)
+    days = {claim.claimed_on for claim in claims}
+    days |= {claim.claimed_on + horizon + DAY for claim in claims}
+    licence_ids = set()
+    for on in (start, end):  # the supply links of both ends of the range
+        for _, licences in candidate_licences(claims, on).values():
+            licence_ids |= {licence.pk for licence in licences}
+    warning = timedelta(days=settings.EXPIRY_WARNING_DAYS)
+    for licence in Licence.objects.filter(pk__in=licence_ids).exclude(valid_until=None):
+        days |= {licence.valid_from, licence.valid_until - warning, licence.valid_until + DAY}
+    transitions = LicenceTransition.objects.filter(licence__in=licence_ids)
+    days |= set(transitions.values_list("effective_on", flat=True))
+    links = SupplyLink.objects.filter(
+        Q(customer_automaker=automaker)
+        | Q(customer_importer__supplies__customer_automaker=automaker)
+    )
+    for valid_from, valid_until in links.values_list("valid_from", "valid_until"):
+        days |= {valid_from, valid_until and valid_until + DAY}
+    return {day for day in days if day is not None and start < day <= end}
+
+
+def timeline(automaker: Automaker, start: date, end: date) -> list[Change]:
+    """The automaker's status on `start` and on each later day up to `end` that it changes."""
+    changes = [Change(start, _status_on(automaker, start))]
+    for day in sorted(_change_days(automaker, start, end)):
+        status = _status_on(automaker, day)
+        if status != changes[-1].status:
+            changes.append(Change(day, status))
+    return changes
+
+
+@dataclass(frozen=True)
+class Loss:
+    automaker: Automaker
+    status_before: CoverStatus
+    status_after: CoverStatus
+    on: date
+
+
+class Event:
+    NOT_RENEWED = "not_renewed"
+    REVOKED = "revoked"
+    CHOICES = [(NOT_RENEWED, "Not renewed"), (REVOKED, "Revoked")]
+
+
+def what_if(licence: Licence, event: str, on: date) -> list[Loss]:
+    """The automakers that would lose all cover if the licence were not renewed (from the day
+    after it ends, its recorded renewals left out) or revoked (from `on`, with its renewals):
+    those whose every covering path runs through it, by name."""
+    renewals = set(
+        Licence.objects.filter(Q(renews=licence) | Q(renews__renews=licence)).values_list(
+            "pk", flat=True
+        )
+    )
+    if event == Event.NOT_RENEWED:
+        before, after, without = licence.valid_until, licence.valid_until + DAY, renewals
+    else:
+        before, after, without = on, on, renewals | {licence.pk}
+    then = {row.pk: row.status_rank for row in automakers_with_status(on=before)}
+    losses = []
+    for row in automakers_with_status(on=after, without=frozenset(without)).order_by("name"):
+        if then[row.pk] in COVERING and row.status_rank not in COVERING:
+            status = CoverStatus(CoverStatus.values[row.status_rank])
+            losses.append(Loss(row, CoverStatus(CoverStatus.values[then[row.pk]]), status, after))
+    return losses
