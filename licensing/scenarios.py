@@ -15,6 +15,7 @@ from licensing.selectors import (
     CoverStatus,
     automakers_with_status,
     candidate_licences,
+    claims_on,
 )
 
 DAY = timedelta(days=1)
@@ -75,6 +76,8 @@ class Loss:
     status_before: CoverStatus
     status_after: CoverStatus
     on: date
+    # The claims whose cover ran through the licence (or its renewals) the day before.
+    through: list[Approval]
 
 
 class Event:
@@ -97,9 +100,35 @@ def what_if(licence: Licence, event: str, on: date) -> list[Loss]:
     else:
         before, after, without = on, on, renewals | {licence.pk}
     then = {row.pk: row.status_rank for row in automakers_with_status(on=before)}
-    losses = []
-    for row in automakers_with_status(on=after, without=frozenset(without)).order_by("name"):
-        if then[row.pk] in COVERING and row.status_rank not in COVERING:
-            status = CoverStatus(CoverStatus.values[row.status_rank])
-            losses.append(Loss(row, CoverStatus(CoverStatus.values[then[row.pk]]), status, after))
-    return losses
+    lost = [
+        row
+        for row in automakers_with_status(on=after, without=frozenset(without)).order_by("name")
+        if then[row.pk] in COVERING and row.status_rank not in COVERING
+    ]
+    through = _claims_through(lost, {licence.pk} | renewals, before)
+    return [
+        Loss(
+            row,
+            CoverStatus(CoverStatus.values[then[row.pk]]),
+            CoverStatus(CoverStatus.values[row.status_rank]),
+            after,
+            through.get(row.pk, []),
+        )
+        for row in lost
+    ]
+
+
+def _claims_through(automakers: list[Automaker], licences: set[int], on: date) -> dict:
+    """For each automaker (by id), its claims on the date that rest on one of the licences."""
+    claims = list(
+        claims_on(on)
+        .filter(automaker__in=automakers)
+        .select_related("exporter", "importer")
+        .order_by("claimed_on", "pk")
+    )
+    rests_on = candidate_licences(claims, on)
+    through: dict[int, list[Approval]] = {}
+    for claim in claims:
+        if licences & {licence.pk for licence in rests_on[claim.pk][1]}:
+            through.setdefault(claim.automaker_id, []).append(claim)
+    return through

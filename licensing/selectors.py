@@ -38,6 +38,7 @@ from licensing.models import (
     ControlMeasure,
     Importer,
     Licence,
+    LicenceParty,
     LicenceTransition,
     SupplyLink,
 )
@@ -193,7 +194,7 @@ def _has_suppliers(automaker, on: date) -> Q:
 
 
 def _candidate_tiers(
-    *, licence, exporter, kind, claimed_on, automaker, on: date
+    *, licence, exporter, importer, kind, claimed_on, automaker, on: date
 ) -> dict[str, QuerySet[Licence]]:
     """The licences a claim may rest on, by what it names: its licence and the licences that
     renew it (and their renewals); else the licences of the claimed kind (any kind when it names
@@ -202,16 +203,32 @@ def _candidate_tiers(
     their renewals. Given values (one claim) or OuterRefs (claims in SQL)."""
     in_force_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
     supplied = (Q(exporter__in=path) for path in _supplier_paths(_inner(automaker), on))
+    renewal = _covers_its_parties(automaker, importer)
     return {
         "licence": Licence.objects.filter(
-            Q(pk=licence) | Q(renews=licence) | Q(renews__renews=licence)
+            Q(pk=licence) | (Q(renews=licence) | Q(renews__renews=licence)) & renewal
         ),
         "exporter": Licence.objects.filter(exporter=exporter, kind=kind),
         "suppliers": Licence.objects.filter(reduce(or_, supplied), kind=kind),
         "in force": Licence.objects.filter(
-            Q(licence_valid_on(claimed_on)) | (in_force_then & Q(renews__kind=kind)), kind=kind
+            Q(licence_valid_on(claimed_on)) | (in_force_then & Q(renews__kind=kind) & renewal),
+            kind=kind,
         ),
     }
+
+
+def _covers_its_parties(automaker, importer) -> Q:
+    """A licence (a renewal) that names no parties, or names the claim's automaker, its
+    importer or an importer that supplies the automaker: a renewal carries a claim on only for
+    the parties it names."""
+    parties = LicenceParty.objects.filter(licence=OuterRef("pk"))
+    automaker, importer = _inner(automaker), _inner(importer)
+    named = (
+        Q(automaker=automaker)
+        | Q(importer=importer)
+        | Q(importer__supplies__customer_automaker=automaker)
+    )
+    return ~Q(Exists(parties)) | Q(Exists(parties.filter(named)))
 
 
 def _outer_tiers(on: date, without: Without) -> dict[str, QuerySet[Licence]]:
@@ -220,6 +237,7 @@ def _outer_tiers(on: date, without: Without) -> dict[str, QuerySet[Licence]]:
     tiers = _candidate_tiers(
         licence=OuterRef("licence"),
         exporter=OuterRef("exporter"),
+        importer=OuterRef("importer"),
         kind=kind,
         claimed_on=OuterRef("claimed_on"),
         automaker=OuterRef("automaker"),
@@ -262,6 +280,7 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
         licences = _candidate_tiers(
             licence=claim.licence_id,
             exporter=claim.exporter_id,
+            importer=claim.importer_id,
             kind=claim.licence_kind or F("kind"),
             claimed_on=claim.claimed_on,
             automaker=claim.automaker_id,

@@ -440,11 +440,23 @@ class WhatIfQuerySerializer(serializers.Serializer):
     )
 
 
+class ClaimPathSerializer(serializers.Serializer):
+    """A claim the cover ran through: automaker ← importer ← exporter ← licence."""
+
+    id = serializers.IntegerField()
+    claimed_on = serializers.DateField()
+    evidence_grade = serializers.CharField()
+    importer = PartyRefSerializer(allow_null=True)
+    exporter = PartyRefSerializer(allow_null=True)
+    licence = serializers.IntegerField(source="licence_id", allow_null=True)
+
+
 class WhatIfLossSerializer(serializers.Serializer):
     automaker = PartyRefSerializer()
     status_before = serializers.ChoiceField(choices=CoverStatus.choices)
     status_after = serializers.ChoiceField(choices=CoverStatus.choices)
     date_from = serializers.DateField(source="on", help_text="The first day without cover.")
+    through = ClaimPathSerializer(many=True, help_text="The claims whose cover ran through it.")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

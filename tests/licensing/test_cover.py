@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from licensing import services
-from licensing.models import Approval, Automaker, Licence
+from licensing.models import Approval, Automaker, Licence, LicenceParty
 from licensing.selectors import CoverStatus, automaker_status, automakers_with_status, status_row
 from licensing.services import licence_transition
 from tests.factories import (
@@ -349,3 +349,20 @@ def test_a_claim_naming_no_exporter_rests_on_the_licences_of_the_exporters_that_
     assert on(date(2026, 3, 1), automaker).cover_until == date(2026, 9, 30)
     # Once the exporter no longer supplies it, the claim rests on what was in force on its date.
     assert on(date(2026, 9, 1), automaker).cover_until == date(2027, 6, 30)
+
+
+def test_a_renewal_carries_a_claim_on_only_for_the_parties_it_names():
+    licence = LicenceFactory(valid_until=date(2026, 6, 30))
+    automaker, other = AutomakerFactory(), AutomakerFactory()
+    ApprovalFactory(automaker=automaker, licence=licence)
+    ApprovalFactory(automaker=other, licence=licence)
+    renewal = LicenceFactory(
+        exporter=licence.exporter,
+        renews=licence,
+        valid_from=date(2026, 7, 1),
+        valid_until=date(2027, 6, 30),
+    )
+    LicenceParty.objects.create(licence=renewal, role="end_user", automaker=other)
+
+    assert on(date(2026, 7, 1), automaker).status == CoverStatus.EXPIRED
+    assert on(date(2026, 7, 1), other).cover_until == date(2027, 6, 30)

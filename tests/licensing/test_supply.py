@@ -237,7 +237,7 @@ def test_what_if_lists_exactly_the_automakers_whose_every_covering_path_runs_thr
 ):
     licence, other = LicenceFactory(), LicenceFactory()
     only_through_it, also_elsewhere, elsewhere = (AutomakerFactory(name=n) for n in "ABC")
-    ApprovalFactory(automaker=only_through_it, licence=licence)
+    ApprovalFactory(automaker=only_through_it, licence=licence, exporter=licence.exporter)
     ApprovalFactory(automaker=also_elsewhere, exporter=licence.exporter, licence=licence)
     ApprovalFactory(automaker=also_elsewhere, exporter=other.exporter, licence=other)
     ApprovalFactory(automaker=elsewhere, licence=other)
@@ -255,14 +255,24 @@ def test_what_if_lists_exactly_the_automakers_whose_every_covering_path_runs_thr
     )
     with_renewal = analyst_client.get(url, {"licence": renewal.renews_id, "event": "not_renewed"})
 
-    assert revoked.json() == [
-        {
-            "automaker": {"id": only_through_it.pk, "name": "A"},
-            "status_before": "covered",
-            "status_after": "expired",
-            "from": "2026-06-01",
-        }
-    ]
+    [lost] = revoked.json()
+    claim = only_through_it.approvals.get()
+    assert lost == {
+        "automaker": {"id": only_through_it.pk, "name": "A"},
+        "status_before": "covered",
+        "status_after": "expired",
+        "from": "2026-06-01",
+        "through": [
+            {
+                "id": claim.pk,
+                "claimed_on": "2025-12-10",
+                "evidence_grade": "company_statement",
+                "importer": None,
+                "exporter": {"id": licence.exporter.pk, "name": licence.exporter.name},
+                "licence": licence.pk,
+            }
+        ],
+    }
     # Both licences end on 1 December 2026: without a renewal, all three lose cover.
     assert [row["automaker"]["name"] for row in lapsing.json()] == ["A", "B", "C"]
     assert [row["automaker"]["name"] for row in with_renewal.json()] == ["A", "B", "C"]
