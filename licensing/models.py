@@ -377,6 +377,8 @@ class Licence(models.Model):
             # The list's order, and the issued licences that end soonest (expiry warnings).
             models.Index(fields=["valid_until", "id"], name="licence_by_end"),
             models.Index(fields=["status", "valid_until"], name="licence_status_by_end"),
+            # The licences of a kind that end last (a claim resting on those in force).
+            models.Index(fields=["kind", "valid_until"], name="licence_kind_by_end"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     Max,
     Min,
@@ -25,7 +26,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, RowNumber
 from django.db.models.lookups import Exact, GreaterThan, In, IsNull, LessThanOrEqual
 from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
@@ -115,7 +116,12 @@ def licence_status_on(on: date | OuterRef) -> Coalesce:
 def licence_valid_on(on: date | OuterRef) -> Q:
     """Issued on the date (see licence_status_on) and within its validity; for a query of
     licences. Licence.is_valid_on is the same rule for one licence."""
-    issued = Exact(licence_status_on(on), Licence.Status.ISSUED)
+    # Most licences have no dated change: for them the recorded status is the answer, which
+    # the planner can estimate and index (licence_status_by_end).
+    changed = Exists(LicenceTransition.objects.filter(licence=OuterRef("pk")))
+    issued = Q(~Q(changed), status=Licence.Status.ISSUED) | Q(
+        changed, Exact(licence_status_on(on), Licence.Status.ISSUED)
+    )
     return Q(issued, valid_from__lte=on, valid_until__gte=on)
 
 
@@ -193,27 +199,40 @@ def _has_suppliers(automaker, on: date) -> Q:
     return reduce(or_, (Q(Exists(path)) for path in _supplier_paths(automaker, on)))
 
 
+Tiers = dict[str, list[QuerySet[Licence]]]
+
+
 def _candidate_tiers(
     *, licence, exporter, importer, kind, claimed_on, automaker, on: date
-) -> dict[str, QuerySet[Licence]]:
+) -> Tiers:
     """The licences a claim may rest on, by what it names: its licence and the licences that
     renew it (and their renewals); else the licences of the claimed kind (any kind when it names
     none) held by its exporter; else those held by the exporters that supply its automaker on
     the date (supply links); else every licence of that kind in force on the claim's date, and
-    their renewals. Given values (one claim) or OuterRefs (claims in SQL)."""
-    in_force_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
+    their renewals. Given values (one claim) or OuterRefs (claims in SQL).
+
+    Each tier is a list of parts, the licences being those of any part: kept apart, each part
+    reads an index (one query with OR would read every licence for every claim). `kind` None
+    is any kind."""
     supplied = (Q(exporter__in=path) for path in _supplier_paths(_inner(automaker), on))
     renewal = _covers_its_parties(automaker, importer)
+    renewed_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
+    # A renewal of the same kind as the licence it renews.
+    renewal &= Q(renews__isnull=False, renews__kind=F("kind"))
+    licences = Licence.objects
+    of_kind = licences.all() if kind is None else licences.filter(kind=kind)
     return {
-        "licence": Licence.objects.filter(
-            Q(pk=licence) | (Q(renews=licence) | Q(renews__renews=licence)) & renewal
-        ),
-        "exporter": Licence.objects.filter(exporter=exporter, kind=kind),
-        "suppliers": Licence.objects.filter(reduce(or_, supplied), kind=kind),
-        "in force": Licence.objects.filter(
-            Q(licence_valid_on(claimed_on)) | (in_force_then & Q(renews__kind=kind) & renewal),
-            kind=kind,
-        ),
+        "licence": [
+            licences.filter(pk=licence),
+            licences.filter(renewal, renews=licence),
+            licences.filter(renewal, renews__renews=licence),
+        ],
+        "exporter": [of_kind.filter(exporter=exporter)],
+        "suppliers": [of_kind.filter(reduce(or_, supplied))],
+        "in force": [
+            of_kind.filter(licence_valid_on(claimed_on)),
+            of_kind.filter(renewal, renewed_then),
+        ],
     }
 
 
@@ -231,19 +250,21 @@ def _covers_its_parties(automaker, importer) -> Q:
     return ~Q(Exists(parties)) | Q(Exists(parties.filter(named)))
 
 
-def _outer_tiers(on: date, without: Without) -> dict[str, QuerySet[Licence]]:
-    # The kind the outer claim names, or the licence's own when it names none.
-    kind = Coalesce(NullIf(OuterRef("licence_kind"), Value("")), F("kind"))
+def _outer_tiers(on: date, without: Without, *, any_kind: bool) -> Tiers:
+    """The tiers of the outer claim: of the kind it names, or of any kind."""
     tiers = _candidate_tiers(
         licence=OuterRef("licence"),
         exporter=OuterRef("exporter"),
         importer=OuterRef("importer"),
-        kind=kind,
+        kind=None if any_kind else OuterRef("licence_kind"),
         claimed_on=OuterRef("claimed_on"),
         automaker=OuterRef("automaker"),
         on=on,
     )
-    return {name: licences.exclude(pk__in=without) for name, licences in tiers.items()}
+    return {
+        name: [licences.exclude(pk__in=without) for licences in parts]
+        for name, parts in tiers.items()
+    }
 
 
 # Licences to leave out, as if they did not exist (what-if), by id.
@@ -253,13 +274,20 @@ ALL_LICENCES: Without = frozenset()
 
 def _tier_cases(on: date, then, without: Without) -> list[When]:
     """The When of each tier but the last (the default), for a Case over the outer claim;
-    `then` makes the value from the tier's licences."""
-    tiers = _outer_tiers(on, without)
+    `then` makes the value from the parts of the tier's licences. A claim that names no kind
+    has the tiers of any kind: a branch of its own, so that a kind is an index condition."""
+    kinds = _outer_tiers(on, without, any_kind=False)
+    every = _outer_tiers(on, without, any_kind=True)
+    unnamed = Q(licence_kind="")
+    suppliers = _has_suppliers(OuterRef("automaker"), on)
     return [
-        When(licence__isnull=False, then=then(tiers["licence"])),
-        When(exporter__isnull=False, then=then(tiers["exporter"])),
-        When(_has_suppliers(OuterRef("automaker"), on), then=then(tiers["suppliers"])),
-    ], then(tiers["in force"])
+        When(licence__isnull=False, then=then(kinds["licence"])),
+        When(Q(exporter__isnull=False) & unnamed, then=then(every["exporter"])),
+        When(exporter__isnull=False, then=then(kinds["exporter"])),
+        When(unnamed & suppliers, then=then(every["suppliers"])),
+        When(suppliers, then=then(kinds["suppliers"])),
+        When(unnamed, then=then(every["in force"])),
+    ], then(kinds["in force"])
 
 
 def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str, list[Licence]]]:
@@ -277,17 +305,20 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
             tier = "exporter"
         else:
             tier = "suppliers" if supplied[claim.automaker_id] else "in force"
-        licences = _candidate_tiers(
+        parts = _candidate_tiers(
             licence=claim.licence_id,
             exporter=claim.exporter_id,
             importer=claim.importer_id,
-            kind=claim.licence_kind or F("kind"),
+            kind=claim.licence_kind or None,
             claimed_on=claim.claimed_on,
             automaker=claim.automaker_id,
             on=on,
         )[tier]
         tiers[claim.pk] = tier
-        pairs.append(licences.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk"))
+        pairs += [
+            part.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk")
+            for part in parts
+        ]
     if not pairs:
         return {}
     found = list(pairs[0].union(*pairs[1:], all=True))
@@ -296,14 +327,16 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
         .prefetch_related("transitions")
         .in_bulk({pk for _, pk in found})
     )
-    rests_on = {pk: [] for pk in tiers}
+    rests_on = {pk: {} for pk in tiers}
     for claim_pk, licence_pk in found:
-        rests_on[claim_pk].append(licences[licence_pk])
+        rests_on[claim_pk][licence_pk] = licences[licence_pk]
     return {
         pk: (
             tiers[pk],
             sorted(
-                rests_on[pk], key=lambda licence: (licence.valid_until, -licence.pk), reverse=True
+                rests_on[pk].values(),
+                key=lambda licence: (licence.valid_until, -licence.pk),
+                reverse=True,
             ),
         )
         for pk in tiers
@@ -314,8 +347,24 @@ def claim_cover_until(on: date, without: Without = ALL_LICENCES) -> Case:
     """The last day the outer claim's candidate licences (see _candidate_tiers) cover, among
     those valid on the date; NULL when none is."""
     valid = Q(licence_valid_on(on))
-    cases, default = _tier_cases(on, lambda licences: _last_end(licences.filter(valid)), without)
+
+    def last_end(parts: list[QuerySet[Licence]]):
+        return _latest([_last_end(part.filter(valid)) for part in parts])
+
+    cases, default = _tier_cases(on, last_end, without)
     return Case(*cases, default=default, output_field=models.DateField())
+
+
+# Below every date: GREATEST skips NULLs on PostgreSQL but not on SQLite, so they become this.
+_NO_DATE = Value(date.min)
+
+
+def _latest(ends: list) -> Subquery | NullIf:
+    """The latest of the dates, NULL when all are."""
+    if len(ends) == 1:
+        return ends[0]
+    dated = (Coalesce(end, _NO_DATE, output_field=models.DateField()) for end in ends)
+    return NullIf(Greatest(*dated, output_field=models.DateField()), _NO_DATE)
 
 
 def _awaiting_licence(on: date, without: Without) -> Case:
@@ -324,7 +373,12 @@ def _awaiting_licence(on: date, without: Without) -> Case:
     waiting = Q(status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW]) | Q(
         status=Licence.Status.ISSUED, valid_from__gt=on
     )
-    cases, _ = _tier_cases(on, lambda licences: Exists(licences.filter(waiting)), without)
+
+    def any_waiting(parts: list[QuerySet[Licence]]) -> ExpressionWrapper:
+        exists = reduce(or_, (Q(Exists(part.filter(waiting))) for part in parts))
+        return ExpressionWrapper(exists, output_field=models.BooleanField())
+
+    cases, _ = _tier_cases(on, any_waiting, without)
     return Case(*cases, default=False, output_field=models.BooleanField())
 
 
