@@ -260,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
 
     page_clients, api_clients = clients()
     bare = psycopg.connect(
-        args.database_url, cursor_factory=psycopg.ClientCursor, options="-c TimeZone=UTC"
+        args.database_url,
+        cursor_factory=psycopg.ClientCursor,
+        options="-c TimeZone=UTC -c jit=off",  # as the app's connections
     )
     cache = caches_described()
     results = []

@@ -175,18 +175,32 @@ def link_valid_on(on: date, via: str = "") -> Q:
 _UPSTREAM = ["", "supplier_importer__supplied_by__", "supplier_importer__supplied_by__" * 2]
 
 
-def _supplier_paths(automaker, on: date) -> list[QuerySet[SupplyLink]]:
-    """The ids of the exporters that supply the automaker on the date: directly, through an
-    importer, or through two; each path's links running on the date."""
+def _supplier_paths(on: date) -> list[QuerySet[SupplyLink]]:
+    """Which exporters supply which automakers on the date, as `automaker` and `exporter`:
+    directly, through an importer, or through two; each path's links running on the date."""
     paths = []
     for depth, via in enumerate(_UPSTREAM):
         running = [link_valid_on(on, "".join(_UPSTREAM[1 : step + 1])) for step in range(depth + 1)]
         paths.append(
             SupplyLink.objects.filter(
-                *running, customer_automaker=automaker, **{f"{via}supplier_exporter__isnull": False}
-            ).values(f"{via}supplier_exporter")
+                *running,
+                customer_automaker__isnull=False,
+                **{f"{via}supplier_exporter__isnull": False},
+            ).values(automaker=F("customer_automaker"), exporter=F(f"{via}supplier_exporter"))
         )
     return paths
+
+
+def _supplier_pairs(on: date) -> CTE:
+    """_supplier_paths as one table, read once by a query over many claims."""
+    paths = [path.order_by() for path in _supplier_paths(on)]
+    return CTE(paths[0].union(*paths[1:]), name="supplier_pair")
+
+
+def _suppliers_of(automaker: int, on: date) -> set[int]:
+    """The exporters (ids) that supply the automaker on the date (see _supplier_paths)."""
+    paths = (path.filter(customer_automaker=automaker) for path in _supplier_paths(on))
+    return {exporter for path in paths for exporter in path.values_list("exporter", flat=True)}
 
 
 def supplies(importer: Importer, automaker_id: int, *, on: date | None) -> bool:
@@ -195,45 +209,43 @@ def supplies(importer: Importer, automaker_id: int, *, on: date | None) -> bool:
     return links.filter(link_valid_on(on)).exists() if on else links.exists()
 
 
-def _has_suppliers(automaker, on: date) -> Q:
-    return reduce(or_, (Q(Exists(path)) for path in _supplier_paths(automaker, on)))
+TIERS = ["licence", "exporter", "suppliers", "in force"]
 
 
-Tiers = dict[str, list[QuerySet[Licence]]]
+def _candidate_tier(
+    tier: str, *, licence, exporter, importer, kind, claimed_on, automaker, suppliers
+) -> list[QuerySet[Licence]]:
+    """The licences a claim may rest on, by what it names (the TIERS, first that applies): its
+    licence and the licences that renew it (and their renewals); else the licences of the
+    claimed kind (any kind when it names none) held by its exporter; else those held by the
+    exporters that supply its automaker on the date (supply links); else every licence of that
+    kind in force on the claim's date, and their renewals. Given values (one claim) or
+    OuterRefs (claims in SQL); `suppliers` the exporters that supply the automaker (ids, or a
+    query of them); `kind` None is any kind.
 
-
-def _candidate_tiers(
-    *, licence, exporter, importer, kind, claimed_on, automaker, on: date
-) -> Tiers:
-    """The licences a claim may rest on, by what it names: its licence and the licences that
-    renew it (and their renewals); else the licences of the claimed kind (any kind when it names
-    none) held by its exporter; else those held by the exporters that supply its automaker on
-    the date (supply links); else every licence of that kind in force on the claim's date, and
-    their renewals. Given values (one claim) or OuterRefs (claims in SQL).
-
-    Each tier is a list of parts, the licences being those of any part: kept apart, each part
-    reads an index (one query with OR would read every licence for every claim). `kind` None
-    is any kind."""
-    supplied = (Q(exporter__in=path) for path in _supplier_paths(_inner(automaker), on))
-    renewal = _covers_its_parties(automaker, importer)
-    renewed_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
-    # A renewal of the same kind as the licence it renews.
-    renewal &= Q(renews__isnull=False, renews__kind=F("kind"))
+    A tier is a list of parts, its licences those of any part: kept apart, each part reads an
+    index (one query with OR would read every licence for every claim)."""
     licences = Licence.objects
     of_kind = licences.all() if kind is None else licences.filter(kind=kind)
-    return {
-        "licence": [
+    if tier == "exporter":
+        return [of_kind.filter(exporter=exporter)]
+    if tier == "suppliers":
+        return [of_kind.filter(exporter__in=suppliers)]
+    # A renewal, of the same kind, for the parties it names.
+    renewal = Q(renews__isnull=False, renews__kind=F("kind")) & _covers_its_parties(
+        automaker, importer
+    )
+    if tier == "licence":
+        return [
             licences.filter(pk=licence),
             licences.filter(renewal, renews=licence),
             licences.filter(renewal, renews__renews=licence),
-        ],
-        "exporter": [of_kind.filter(exporter=exporter)],
-        "suppliers": [of_kind.filter(reduce(or_, supplied))],
-        "in force": [
-            of_kind.filter(licence_valid_on(claimed_on)),
-            of_kind.filter(renewal, renewed_then),
-        ],
-    }
+        ]
+    renewed_then = Q(renews__valid_from__lte=claimed_on, renews__valid_until__gte=claimed_on)
+    return [
+        of_kind.filter(licence_valid_on(claimed_on)),
+        of_kind.filter(renewal, renewed_then),
+    ]
 
 
 def _covers_its_parties(automaker, importer) -> Q:
@@ -250,21 +262,22 @@ def _covers_its_parties(automaker, importer) -> Q:
     return ~Q(Exists(parties)) | Q(Exists(parties.filter(named)))
 
 
-def _outer_tiers(on: date, without: Without, *, any_kind: bool) -> Tiers:
-    """The tiers of the outer claim: of the kind it names, or of any kind."""
-    tiers = _candidate_tiers(
+def _outer_tier(tier: str, pairs: CTE, without: Without, *, any_kind=False) -> list[QuerySet]:
+    """A tier of the outer claim, of the kind it names or of any kind; `pairs` from
+    _supplier_pairs."""
+    parts = _candidate_tier(
+        tier,
         licence=OuterRef("licence"),
         exporter=OuterRef("exporter"),
         importer=OuterRef("importer"),
         kind=None if any_kind else OuterRef("licence_kind"),
         claimed_on=OuterRef("claimed_on"),
         automaker=OuterRef("automaker"),
-        on=on,
+        suppliers=pairs.queryset()
+        .filter(automaker=_inner(OuterRef("automaker")))
+        .values("exporter"),
     )
-    return {
-        name: [licences.exclude(pk__in=without) for licences in parts]
-        for name, parts in tiers.items()
-    }
+    return [part.exclude(pk__in=without) for part in parts] if without else parts
 
 
 # Licences to leave out, as if they did not exist (what-if), by id.
@@ -272,29 +285,31 @@ Without = frozenset[int]
 ALL_LICENCES: Without = frozenset()
 
 
-def _tier_cases(on: date, then, without: Without) -> list[When]:
-    """The When of each tier but the last (the default), for a Case over the outer claim;
-    `then` makes the value from the parts of the tier's licences. A claim that names no kind
-    has the tiers of any kind: a branch of its own, so that a kind is an index condition."""
-    kinds = _outer_tiers(on, without, any_kind=False)
-    every = _outer_tiers(on, without, any_kind=True)
+def _tier_cases(then, without: Without, pairs: CTE, *, tiers=TIERS) -> list[When]:
+    """A When for each of the tiers, in order, for a Case over the outer claim; `then` makes
+    the value from the parts of a tier's licences. A claim that names no kind has the tiers of
+    any kind: a branch of its own, so that a kind is an index condition."""
     unnamed = Q(licence_kind="")
-    suppliers = _has_suppliers(OuterRef("automaker"), on)
-    return [
-        When(licence__isnull=False, then=then(kinds["licence"])),
-        When(Q(exporter__isnull=False) & unnamed, then=then(every["exporter"])),
-        When(exporter__isnull=False, then=then(kinds["exporter"])),
-        When(unnamed & suppliers, then=then(every["suppliers"])),
-        When(suppliers, then=then(kinds["suppliers"])),
-        When(unnamed, then=then(every["in force"])),
-    ], then(kinds["in force"])
+    applies = {
+        "licence": Q(licence__isnull=False),
+        "exporter": Q(exporter__isnull=False),
+        "suppliers": Q(Exists(pairs.queryset().filter(automaker=OuterRef("automaker")))),
+        "in force": Q(pk__isnull=False),  # the rest
+    }
+    cases = []
+    for tier in tiers:
+        if tier != "licence":
+            every = _outer_tier(tier, pairs, without, any_kind=True)
+            cases.append(When(unnamed & applies[tier], then=then(every)))
+        cases.append(When(applies[tier], then=then(_outer_tier(tier, pairs, without))))
+    return cases
 
 
 def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str, list[Licence]]]:
     """For each claim (by id), what it names that its licences come from (a _candidate_tiers
     key) and those licences, the latest ending first: a few queries for any number of claims."""
     supplied = {
-        automaker: SupplyLink.objects.filter(_has_suppliers(automaker, on)).exists()
+        automaker: _suppliers_of(automaker, on)
         for automaker in {claim.automaker_id for claim in claims}
     }
     tiers, pairs = {}, []
@@ -305,15 +320,16 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
             tier = "exporter"
         else:
             tier = "suppliers" if supplied[claim.automaker_id] else "in force"
-        parts = _candidate_tiers(
+        parts = _candidate_tier(
+            tier,
             licence=claim.licence_id,
             exporter=claim.exporter_id,
             importer=claim.importer_id,
             kind=claim.licence_kind or None,
             claimed_on=claim.claimed_on,
             automaker=claim.automaker_id,
-            on=on,
-        )[tier]
+            suppliers=supplied[claim.automaker_id],
+        )
         tiers[claim.pk] = tier
         pairs += [
             part.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk")
@@ -343,7 +359,7 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
     }
 
 
-def claim_cover_until(on: date, without: Without = ALL_LICENCES) -> Case:
+def claim_cover_until(on: date, without: Without, pairs: CTE) -> Case:
     """The last day the outer claim's candidate licences (see _candidate_tiers) cover, among
     those valid on the date; NULL when none is."""
     valid = Q(licence_valid_on(on))
@@ -351,8 +367,7 @@ def claim_cover_until(on: date, without: Without = ALL_LICENCES) -> Case:
     def last_end(parts: list[QuerySet[Licence]]):
         return _latest([_last_end(part.filter(valid)) for part in parts])
 
-    cases, default = _tier_cases(on, last_end, without)
-    return Case(*cases, default=default, output_field=models.DateField())
+    return Case(*_tier_cases(last_end, without, pairs), output_field=models.DateField())
 
 
 # Below every date: GREATEST skips NULLs on PostgreSQL but not on SQLite, so they become this.
@@ -367,9 +382,9 @@ def _latest(ends: list) -> Subquery | NullIf:
     return NullIf(Greatest(*dated, output_field=models.DateField()), _NO_DATE)
 
 
-def _awaiting_licence(on: date, without: Without) -> Case:
-    """Whether a licence the outer claim rests on is not granted or not begun on the date;
-    never for the licences in force on its date (they were in force)."""
+def _awaiting_licence(on: date, without: Without, pairs: CTE) -> Case:
+    """Whether the licence the outer claim names, or one its exporter holds, is not granted
+    or not begun on the date."""
     waiting = Q(status__in=[Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW]) | Q(
         status=Licence.Status.ISSUED, valid_from__gt=on
     )
@@ -378,8 +393,8 @@ def _awaiting_licence(on: date, without: Without) -> Case:
         exists = reduce(or_, (Q(Exists(part.filter(waiting))) for part in parts))
         return ExpressionWrapper(exists, output_field=models.BooleanField())
 
-    cases, _ = _tier_cases(on, any_waiting, without)
-    return Case(*cases, default=False, output_field=models.BooleanField())
+    named = _tier_cases(any_waiting, without, pairs, tiers=["licence", "exporter"])
+    return Case(*named, default=False, output_field=models.BooleanField())
 
 
 def cover_rank(on: date) -> Case:
@@ -405,25 +420,29 @@ def cover_rank(on: date) -> Case:
     )
 
 
-def _claims_speaking(on: date, newest: CTE, without: Without = ALL_LICENCES) -> QuerySet[Approval]:
+def _claims_speaking(
+    on: date, newest: CTE, pairs: CTE, without: Without = ALL_LICENCES
+) -> QuerySet[Approval]:
     """The claims that speak on the date: the newest of each scope made by then (`newest`, from
     _newest_claims), unless withdrawn; each with `evidence_rank`, `cover_until` (see
-    claim_cover_until) and `awaiting_licence`, what cover_rank reads."""
+    claim_cover_until) and `awaiting_licence`, what cover_rank reads. The query must carry the
+    CTEs `newest` and `pairs` (_supplier_pairs)."""
     return (
         newest.join(Approval, id=newest.col.id)
         .exclude(status=Approval.Status.WITHDRAWN)
         .annotate(
             evidence_rank=EVIDENCE_RANK_SQL,
-            cover_until=claim_cover_until(on, without),
-            awaiting_licence=_awaiting_licence(on, without),
+            cover_until=claim_cover_until(on, without, pairs),
+            awaiting_licence=_awaiting_licence(on, without, pairs),
         )
     )
 
 
 def claims_on(on: date) -> QuerySet[Approval]:
     """The claims that speak on the date (see _claims_speaking), each with its `cover_rank`."""
-    newest = _newest_claims(on)
-    return with_cte(newest, select=_claims_speaking(on, newest).annotate(cover_rank=cover_rank(on)))
+    newest, pairs = _newest_claims(on), _supplier_pairs(on)
+    claims = _claims_speaking(on, newest, pairs).annotate(cover_rank=cover_rank(on))
+    return with_cte(newest, pairs, select=claims)
 
 
 def claim_status(approval: Approval, on: date) -> CoverStatus | None:
@@ -470,9 +489,9 @@ def automakers_with_status(
     not exist (what_if).
     """
     on = on or today()
-    newest = _newest_claims(on, automaker)
+    newest, pairs = _newest_claims(on, automaker), _supplier_pairs(on)
     claims = CTE(
-        _claims_speaking(on, newest, without).order_by().values(*CLAIM_FACTS),
+        _claims_speaking(on, newest, pairs, without).order_by().values(*CLAIM_FACTS),
         name="speaking_claim",
         materialized=True,
     )
@@ -505,6 +524,7 @@ def automakers_with_status(
         automakers = automakers.filter(pk=automaker)
     return with_cte(
         newest,
+        pairs,
         claims,
         per_automaker,
         select=automakers.annotate(

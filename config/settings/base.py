@@ -88,13 +88,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The pages' queries are short: compiling them (PostgreSQL's JIT, on above a cost estimate)
-    # took ten times as long as running them.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+def database(**default) -> dict:
+    """The database DATABASE_URL names, with the options every environment shares."""
+    config = env.db("DATABASE_URL", **default)
+    config["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The pages' queries are short: compiling them (PostgreSQL's JIT, on above a cost
+        # estimate) took ten times as long as running them.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    return config
+
+
+DATABASES = {"default": database(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Without Redis the app runs on its own: tasks run eagerly in the web process, cache in memory.
