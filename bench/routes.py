@@ -16,6 +16,7 @@ PAGES = [
     ("/charts/?series=comtrade-850511&partner=DEU", "manager"),
     ("/automakers/", "analyst"),
     ("/automakers/{automaker}/", "analyst"),  # ids: bench.seed.bench_ids
+    ("/automakers/{automaker}/timeline/", "analyst"),
     ("/what-if/?licence={licence}&event=not_renewed", "analyst"),
     ("/importers/", "analyst"),
     ("/licences/", "analyst"),

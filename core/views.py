@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import cached_property
 
 from core.forms import label_empty_choices
 
@@ -39,6 +40,19 @@ def pager(request: HttpRequest, page: Page, *, param: str = "page", anchor: str 
         previous_url=url(page.previous_page_number()) if page.has_previous() else "",
         next_url=url(page.next_page_number()) if page.has_next() else "",
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many objects there are, when the page already counted them (and
+    counting again would repeat an expensive query)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 class PageMixin(PermissionRequiredMixin):

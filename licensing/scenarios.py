@@ -14,7 +14,7 @@ from licensing.selectors import (
     COVERING,
     CoverStatus,
     automakers_with_status,
-    candidate_licences,
+    candidate_ids,
     claims_on,
 )
 
@@ -44,8 +44,8 @@ def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
     days |= {claim.claimed_on + horizon + DAY for claim in claims}
     licence_ids = set()
     for on in (start, end):  # the supply links of both ends of the range
-        for _, licences in candidate_licences(claims, on).values():
-            licence_ids |= {licence.pk for licence in licences}
+        for _, ids in candidate_ids(claims, on).values():
+            licence_ids |= set(ids)
     warning = timedelta(days=settings.EXPIRY_WARNING_DAYS)
     for licence in Licence.objects.filter(pk__in=licence_ids).exclude(valid_until=None):
         days |= {licence.valid_from, licence.valid_until - warning, licence.valid_until + DAY}
@@ -126,9 +126,9 @@ def _claims_through(automakers: list[Automaker], licences: set[int], on: date) -
         .select_related("exporter", "importer")
         .order_by("claimed_on", "pk")
     )
-    rests_on = candidate_licences(claims, on)
+    rests_on = candidate_ids(claims, on)
     through: dict[int, list[Approval]] = {}
     for claim in claims:
-        if licences & {licence.pk for licence in rests_on[claim.pk][1]}:
+        if licences & set(rests_on[claim.pk][1]):
             through.setdefault(claim.automaker_id, []).append(claim)
     return through

@@ -27,7 +27,14 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf, RowNumber
-from django.db.models.lookups import Exact, GreaterThan, In, IsNull, LessThanOrEqual
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    In,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+)
 from django.db.models.sql.constants import LOUTER
 from django.utils import timezone
 from django_cte import CTE, with_cte
@@ -305,9 +312,19 @@ def _tier_cases(then, without: Without, pairs: CTE, *, tiers=TIERS) -> list[When
     return cases
 
 
-def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str, list[Licence]]]:
-    """For each claim (by id), what it names that its licences come from (a _candidate_tiers
-    key) and those licences, the latest ending first: a few queries for any number of claims."""
+@dataclass
+class Candidates:
+    """What a claim names that its licences come from (a TIERS name), the licences it rests
+    on that were fetched (the latest ending first), and how many there are in all."""
+
+    tier: str
+    licences: list[Licence]
+    count: int
+
+
+def candidate_ids(claims: list[Approval], on: date) -> dict[int, tuple[str, list[int]]]:
+    """For each claim (by id), its tier and the ids of the licences it rests on, the latest
+    ending first: a few queries for any number of claims."""
     supplied = {
         automaker: _suppliers_of(automaker, on)
         for automaker in {claim.automaker_id for claim in claims}
@@ -332,30 +349,31 @@ def candidate_licences(claims: list[Approval], on: date) -> dict[int, tuple[str,
         )
         tiers[claim.pk] = tier
         pairs += [
-            part.order_by().annotate(claim=Value(claim.pk)).values_list("claim", "pk")
+            part.order_by()
+            .annotate(claim=Value(claim.pk))
+            .values_list("claim", "valid_until", "pk")
             for part in parts
         ]
-    if not pairs:
-        return {}
-    found = list(pairs[0].union(*pairs[1:], all=True))
+    found = set(pairs[0].union(*pairs[1:], all=True)) if pairs else set()
+    latest_first = sorted(found, key=lambda row: (row[1] or date.min, row[2]), reverse=True)
+    ids = {pk: [] for pk in tiers}
+    for claim_pk, _, licence_pk in latest_first:
+        ids[claim_pk].append(licence_pk)
+    return {pk: (tiers[pk], ids[pk]) for pk in tiers}
+
+
+def candidate_licences(
+    claims: list[Approval], on: date, *, shown: int = 10
+) -> dict[int, Candidates]:
+    """For each claim (by id), its Candidates, with at most `shown` licences fetched."""
+    found = candidate_ids(claims, on)
+    wanted = {pk for _, ids in found.values() for pk in ids[:shown]}
     licences = (
-        Licence.objects.select_related("exporter")
-        .prefetch_related("transitions")
-        .in_bulk({pk for _, pk in found})
+        Licence.objects.select_related("exporter").prefetch_related("transitions").in_bulk(wanted)
     )
-    rests_on = {pk: {} for pk in tiers}
-    for claim_pk, licence_pk in found:
-        rests_on[claim_pk][licence_pk] = licences[licence_pk]
     return {
-        pk: (
-            tiers[pk],
-            sorted(
-                rests_on[pk].values(),
-                key=lambda licence: (licence.valid_until, -licence.pk),
-                reverse=True,
-            ),
-        )
-        for pk in tiers
+        claim: Candidates(tier, [licences[pk] for pk in ids[:shown]], len(ids))
+        for claim, (tier, ids) in found.items()
     }
 
 
@@ -397,24 +415,26 @@ def _awaiting_licence(on: date, without: Without, pairs: CTE) -> Case:
     return Case(*named, default=False, output_field=models.BooleanField())
 
 
-def cover_rank(on: date) -> Case:
-    """What one claim (from _claims_speaking) says about supply on the date: the RANK of a
-    CoverStatus."""
+def cover_rank(on: date, col=F) -> Case:
+    """What one claim says about supply on the date: the RANK of a CoverStatus, from the
+    CLAIM_FACTS of the speaking claims (`col` names one: F inside their CTE)."""
     horizon = on - timedelta(days=settings.CLAIM_HORIZON_DAYS)
     warning_ends = on + timedelta(days=settings.EXPIRY_WARNING_DAYS)
+    status, cover_until = col("status"), col("cover_until")
+    no_cover = IsNull(cover_until, True)
     return Case(
-        When(status=Approval.Status.PENDING, then=RANK[CoverStatus.PENDING]),
+        When(Exact(status, Approval.Status.PENDING), then=RANK[CoverStatus.PENDING]),
         When(
-            status__in=[Approval.Status.EXCLUDED, Approval.Status.REFUSED],
+            In(status, [Approval.Status.EXCLUDED, Approval.Status.REFUSED]),
             then=RANK[CoverStatus.EXCLUDED],
         ),
         # Approved, but no licence it rests on is valid on the date.
-        When(cover_until__isnull=True, awaiting_licence=True, then=RANK[CoverStatus.PENDING]),
-        When(cover_until__isnull=True, then=RANK[CoverStatus.EXPIRED]),
+        When(no_cover & Exact(col("awaiting_licence"), True), then=RANK[CoverStatus.PENDING]),
+        When(no_cover, then=RANK[CoverStatus.EXPIRED]),
         # Covered, but not said again within the horizon.
-        When(claimed_on__lt=horizon, then=RANK[CoverStatus.UNCONFIRMED]),
-        When(cover_until__lte=warning_ends, then=RANK[CoverStatus.EXPIRING]),
-        When(extent=Approval.Extent.SOME, then=RANK[CoverStatus.PARTIALLY_COVERED]),
+        When(LessThan(col("claimed_on"), horizon), then=RANK[CoverStatus.UNCONFIRMED]),
+        When(LessThanOrEqual(cover_until, warning_ends), then=RANK[CoverStatus.EXPIRING]),
+        When(Exact(col("extent"), Approval.Extent.SOME), then=RANK[CoverStatus.PARTIALLY_COVERED]),
         default=RANK[CoverStatus.COVERED],
         output_field=models.IntegerField(),
     )
@@ -438,17 +458,47 @@ def _claims_speaking(
     )
 
 
-def claims_on(on: date) -> QuerySet[Approval]:
-    """The claims that speak on the date (see _claims_speaking), each with its `cover_rank`."""
-    newest, pairs = _newest_claims(on), _supplier_pairs(on)
-    claims = _claims_speaking(on, newest, pairs).annotate(cover_rank=cover_rank(on))
-    return with_cte(newest, pairs, select=claims)
+CLAIM_FACTS = ["id", "automaker", "status", "claimed_on", "extent", "evidence_rank"]
+CLAIM_FACTS += ["cover_until", "awaiting_licence"]
+
+
+def _claim_facts(
+    on: date, *, automaker: int | None = None, without: Without = ALL_LICENCES
+) -> tuple[CTE, CTE, CTE]:
+    """The CTEs of the claims that speak on the date (see _claims_speaking), the last of them
+    (`speaking_claim`) with their CLAIM_FACTS, materialised so that each claim's licences are
+    read once. With `automaker` (an id), its claims only; with `without`, as if those licences
+    did not exist."""
+    newest, pairs = _newest_claims(on, automaker), _supplier_pairs(on)
+    facts = CTE(
+        _claims_speaking(on, newest, pairs, without).order_by().values(*CLAIM_FACTS),
+        name="speaking_claim",
+        materialized=True,
+    )
+    return newest, pairs, facts
+
+
+def claims_on(
+    on: date, *, automaker: int | None = None, ctes: tuple[CTE, CTE, CTE] | None = None
+) -> QuerySet[Approval]:
+    """The claims that speak on the date (see _claims_speaking), of one automaker when given,
+    each with its `cover_until`, `evidence_rank` and `cover_rank`; from `ctes` (_claim_facts)
+    when given."""
+    newest, pairs, facts = ctes or _claim_facts(on, automaker=automaker)
+    col = facts.col
+    claims = facts.join(Approval, id=col.id).annotate(
+        cover_until=col.cover_until,
+        evidence_rank=col.evidence_rank,
+        cover_rank=cover_rank(on, lambda name: getattr(col, name)),
+    )
+    return with_cte(newest, pairs, facts, select=claims)
 
 
 def claim_status(approval: Approval, on: date) -> CoverStatus | None:
     """What one claim says on the date; None when it says nothing (made later, replaced in its
     scope by then, or withdrawn)."""
-    rank = claims_on(on).filter(pk=approval.pk).values_list("cover_rank", flat=True).first()
+    claims = claims_on(on, automaker=approval.automaker_id).filter(pk=approval.pk)
+    rank = claims.values_list("cover_rank", flat=True).first()
     return cover_status(rank)
 
 
@@ -470,12 +520,12 @@ def _status_rank(lowest: F, highest: F) -> Case:
     )
 
 
-CLAIM_FACTS = ["id", "automaker", "status", "claimed_on", "extent", "evidence_rank"]
-CLAIM_FACTS += ["cover_until", "awaiting_licence"]
-
-
 def automakers_with_status(
-    *, on: date | None = None, automaker: int | None = None, without: Without = ALL_LICENCES
+    *,
+    on: date | None = None,
+    automaker: int | None = None,
+    without: Without = ALL_LICENCES,
+    ctes: tuple[CTE, CTE, CTE] | None = None,
 ) -> QuerySet[Automaker]:
     """Every automaker with its derived status on a date (today by default), in SQL: the one
     place the rule is applied (list, page, overview, alerts and API all read it).
@@ -486,15 +536,10 @@ def automakers_with_status(
     reads them. The claims' licences are read once each, in a materialised CTE.
 
     With `automaker` (an id), that automaker only; with `without`, as if those licences did
-    not exist (what_if).
+    not exist (what_if); from `ctes` (_claim_facts of the same arguments) when given.
     """
     on = on or today()
-    newest, pairs = _newest_claims(on, automaker), _supplier_pairs(on)
-    claims = CTE(
-        _claims_speaking(on, newest, pairs, without).order_by().values(*CLAIM_FACTS),
-        name="speaking_claim",
-        materialized=True,
-    )
+    newest, pairs, claims = ctes or _claim_facts(on, automaker=automaker, without=without)
     covering = Q(cover_rank__in=COVERING)
     per_automaker = CTE(
         claims.queryset()
@@ -591,8 +636,9 @@ def status_row(automaker: Automaker) -> AutomakerStatus:
 def automaker_status(*, automaker: Automaker, on: date | None = None) -> AutomakerStatus:
     """One automaker's derived status (from automakers_with_status), with the claims behind it."""
     on = on or today()
-    row = status_row(automakers_with_status(on=on, automaker=automaker.pk).get())
-    basis = claims_on(on).filter(automaker=automaker)
+    ctes = _claim_facts(on, automaker=automaker.pk)  # built once, read by both queries
+    row = status_row(automakers_with_status(on=on, automaker=automaker.pk, ctes=ctes).get())
+    basis = claims_on(on, automaker=automaker.pk, ctes=ctes)
     row.basis = list(
         basis.select_related("licence", "licence__exporter", "exporter", "importer").order_by(
             "cover_rank", "-claimed_on", "-id"

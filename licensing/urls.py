@@ -8,6 +8,11 @@ app_name = "licensing"
 urlpatterns = [
     path("automakers/", automakers.AutomakerListView.as_view(), name="automaker-list"),
     path("automakers/<int:pk>/", automakers.AutomakerDetailView.as_view(), name="automaker-detail"),
+    path(
+        "automakers/<int:pk>/timeline/",
+        automakers.AutomakerTimelineView.as_view(),
+        name="automaker-timeline",
+    ),
     path("what-if/", what_if.WhatIfView.as_view(), name="what-if"),
     path("importers/", supply.ImporterListView.as_view(), name="importer-list"),
     path("importers/new/", supply.ImporterCreateView.as_view(), name="importer-create"),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from core.views import PageMixin
+from core.views import CountedPaginator, PageMixin
 from licensing import scenarios, selectors
 from licensing.models import Approval, Automaker
 from licensing.selectors import CoverStatus
@@ -65,6 +65,7 @@ class ClaimShown:
     age_days: int
     rests_on: str
     licences: list[LicenceRow]
+    more: int  # the licences it also rests on, not shown
 
 
 RESTS_ON = {
@@ -79,14 +80,15 @@ def claims_shown(claims: list[Approval], on: date) -> list[ClaimShown]:
     candidates = selectors.candidate_licences(claims, on)
     shown = []
     for claim in claims:
-        tier, licences = candidates[claim.pk]
+        found = candidates[claim.pk]
         shown.append(
             ClaimShown(
                 claim=claim,
                 status=selectors.cover_status(claim.cover_rank),
                 age_days=(on - claim.claimed_on).days,
-                rests_on=RESTS_ON[tier],
-                licences=licence_rows(licences, on),
+                rests_on=RESTS_ON[found.tier],
+                licences=licence_rows(found.licences, on),
+                more=found.count - len(found.licences),
             )
         )
     return shown
@@ -133,9 +135,15 @@ class AutomakerListView(PageMixin, ListView):
     def get_queryset(self):
         return selectors.automakers_listed(self.all_automakers, status=self.status, sort=self.sort)
 
+    def get_paginator(self, queryset, per_page, **kwargs) -> CountedPaginator:
+        # The status tabs count every automaker: the list's length is one of those counts.
+        self.counts = selectors.automaker_status_counts(self.all_automakers)
+        total = self.counts[self.status] if self.status else sum(self.counts.values())
+        return CountedPaginator(queryset, per_page, count=total, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        counts = selectors.automaker_status_counts(self.all_automakers)
+        counts = self.counts
         context.update(
             on=self.on,
             rows=[selectors.status_row(automaker) for automaker in context["automakers"]],
@@ -167,16 +175,35 @@ class AutomakerDetailView(PageMixin, DetailView):
             explanation=EXPLANATIONS[CoverStatus(status.status)],
             claims=claims_shown(status.basis, on),
             horizon_days=settings.CLAIM_HORIZON_DAYS,
-            timeline=scenarios.timeline(
-                self.object,
-                on - timedelta(days=TIMELINE_BACK_DAYS),
-                on + timedelta(days=TIMELINE_AHEAD_DAYS),
-            ),
             supply_links=(
                 links_of(self.object.pk)
                 if self.request.user.has_perm("licensing.view_supplylink")
                 else None
             ),
             can_view_approvals=self.request.user.has_perm("licensing.view_approval"),
+        )
+        return context
+
+
+class AutomakerTimelineView(PageMixin, DetailView):
+    """The automaker's status over time: on the first day and on each day it changes, from
+    what is on record today (one status query per day on which something changes)."""
+
+    permission_required = "licensing.view_automaker"
+    model = Automaker
+    template_name = "licensing/automaker_timeline.html"
+    context_object_name = "automaker"
+    section = "automakers"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        on = timezone.localdate()
+        start = on - timedelta(days=TIMELINE_BACK_DAYS)
+        end = on + timedelta(days=TIMELINE_AHEAD_DAYS)
+        context.update(
+            on=on,
+            start=start,
+            end=end,
+            timeline=scenarios.timeline(self.object, start, end),
         )
         return context

@@ -285,7 +285,7 @@ def test_the_automaker_page_shows_its_timeline_and_the_what_if_page_its_losses(
     ford = reference_data_automaker("Ford Motor Co.")
     jl_mag = Licence.objects.get(exporter__name__startswith="JL Mag")
 
-    page = analyst_client.get(f"/automakers/{ford.pk}/").content.decode()
+    page = analyst_client.get(f"/automakers/{ford.pk}/timeline/").content.decode()
     what_if = analyst_client.get(
         "/what-if/", {"licence": jl_mag.pk, "event": "not_renewed"}
     ).content.decode()

@@ -653,3 +653,19 @@ def test_licence_detail_lists_its_dated_changes_and_its_renewal(analyst_client, 
     assert 'badge--issued">Issued</span>' in page  # until the 28th
     assert f'href="/licences/{renewal.pk}/"' in page
     assert f'href="/licences/{licence.pk}/"' in renewal_page
+
+
+def test_automaker_detail_shows_the_ten_licences_a_claim_rests_on_that_end_last(
+    analyst_client, data
+):
+    exporter, automaker = ExporterFactory(), AutomakerFactory(name="Many Motors")
+    for month in range(1, 13):
+        LicenceFactory(exporter=exporter, valid_until=date(2027, month, 1))
+    ApprovalFactory(automaker=automaker, exporter=exporter, licence=None, licence_kind="general")
+
+    page = html(analyst_client.get(f"/automakers/{automaker.pk}/"))
+
+    claim = re.search(r'<article class="claim".*?</article>', page, re.S).group(0)
+    assert len(re.findall(r"<tr data-licence=", claim)) == 10
+    assert "1 Dec 2027" in claim and "1 Mar 2027" in claim and "1 Feb 2027" not in claim
+    assert "And 2 more, ending earlier." in claim
