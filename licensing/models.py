@@ -22,6 +22,12 @@ def exactly_one(first: str, second: str) -> Q:
     )
 
 
+# A validity period, either end open: it does not end before it starts.
+ENDS_NOT_BEFORE_IT_STARTS = (
+    Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from"))
+)
+
+
 class Element(models.Model):
     class Group(models.TextChoices):
         LIGHT = "light", "Light"
@@ -261,9 +267,7 @@ class SupplyLink(models.Model):
             ),
             models.CheckConstraint(
                 name="supply_link_until_not_before_from",
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_until__isnull=True)
-                | Q(valid_until__gte=F("valid_from")),
+                condition=ENDS_NOT_BEFORE_IT_STARTS,
                 violation_error_code="supply_link_until_not_before_from",
                 violation_error_message="“Valid until” cannot be before “valid from”.",
             ),
@@ -383,9 +387,7 @@ class Licence(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="licence_valid_until_not_before_valid_from",
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_until__isnull=True)
-                | Q(valid_until__gte=F("valid_from")),
+                condition=ENDS_NOT_BEFORE_IT_STARTS,
                 violation_error_code="licence_valid_until_not_before_valid_from",
                 violation_error_message="“Valid until” cannot be before “valid from”.",
             ),
@@ -417,12 +419,19 @@ class Licence(models.Model):
         label = self.number or (f"#{self.pk}" if self.pk else "(new)")
         return f"{self.get_kind_display()} licence {label}, {self.exporter}"
 
+    def changes_in_order(self) -> list[LicenceTransition]:
+        """Its dated changes of status, oldest first; reads `transitions`, which a list should
+        prefetch."""
+        return sorted(self.transitions.all(), key=lambda change: (change.effective_on, change.pk))
+
+    def last_change(self) -> LicenceTransition | None:
+        changes = self.changes_in_order()
+        return changes[-1] if changes else None
+
     def status_on(self, on: date) -> str:
         """Its status on a date, from its dated changes (selectors.licence_status_on is the
-        same rule in SQL); reads `transitions`, which a list should prefetch."""
-        changes = sorted(
-            self.transitions.all(), key=lambda change: (change.effective_on, change.pk)
-        )
+        same rule in SQL)."""
+        changes = self.changes_in_order()
         if not changes:
             return self.status
         made = [change for change in changes if change.effective_on <= on]

@@ -16,6 +16,7 @@ from licensing.selectors import (
     automakers_with_status,
     candidate_ids,
     claims_on,
+    cover_status,
 )
 
 DAY = timedelta(days=1)
@@ -31,7 +32,7 @@ class Change:
 
 def _status_on(automaker: Automaker, on: date, without=frozenset()) -> CoverStatus:
     row = automakers_with_status(on=on, automaker=automaker.pk, without=without).get()
-    return CoverStatus(CoverStatus.values[row.status_rank])
+    return cover_status(row.status_rank)
 
 
 def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
@@ -109,8 +110,8 @@ def what_if(licence: Licence, event: str, on: date) -> list[Loss]:
     return [
         Loss(
             row,
-            CoverStatus(CoverStatus.values[then[row.pk]]),
-            CoverStatus(CoverStatus.values[row.status_rank]),
+            cover_status(then[row.pk]),
+            cover_status(row.status_rank),
             after,
             through.get(row.pk, []),
         )

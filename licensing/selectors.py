@@ -289,7 +289,7 @@ def _outer_tier(tier: str, pairs: CTE, without: Without, *, any_kind=False) -> l
 
 # Licences to leave out, as if they did not exist (what-if), by id.
 Without = frozenset[int]
-ALL_LICENCES: Without = frozenset()
+NONE_LEFT_OUT: Without = frozenset()
 
 
 def _tier_cases(then, without: Without, pairs: CTE, *, tiers=TIERS) -> list[When]:
@@ -441,7 +441,7 @@ def cover_rank(on: date, col=F) -> Case:
 
 
 def _claims_speaking(
-    on: date, newest: CTE, pairs: CTE, without: Without = ALL_LICENCES
+    on: date, newest: CTE, pairs: CTE, without: Without = NONE_LEFT_OUT
 ) -> QuerySet[Approval]:
     """The claims that speak on the date: the newest of each scope made by then (`newest`, from
     _newest_claims), unless withdrawn; each with `evidence_rank`, `cover_until` (see
@@ -463,7 +463,7 @@ CLAIM_FACTS += ["cover_until", "awaiting_licence"]
 
 
 def _claim_facts(
-    on: date, *, automaker: int | None = None, without: Without = ALL_LICENCES
+    on: date, *, automaker: int | None = None, without: Without = NONE_LEFT_OUT
 ) -> tuple[CTE, CTE, CTE]:
     """The CTEs of the claims that speak on the date (see _claims_speaking), the last of them
     (`speaking_claim`) with their CLAIM_FACTS, materialised so that each claim's licences are
@@ -524,7 +524,7 @@ def automakers_with_status(
     *,
     on: date | None = None,
     automaker: int | None = None,
-    without: Without = ALL_LICENCES,
+    without: Without = NONE_LEFT_OUT,
     ctes: tuple[CTE, CTE, CTE] | None = None,
 ) -> QuerySet[Automaker]:
     """Every automaker with its derived status on a date (today by default), in SQL: the one

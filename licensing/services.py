@@ -175,7 +175,7 @@ def _status_change(
 ) -> LicenceTransition | None:
     """The change of status from the last one recorded for `licence` (locked) to `new`'s, to
     take effect on a date; refused before a change already recorded (keep them in date order)."""
-    last = licence.transitions.order_by("-effective_on", "-pk").first()
+    last = licence.last_change()
     if last is not None and effective_on < last.effective_on:
         message = (
             f"This licence already changes to {last.get_status_display().lower()} on "
@@ -227,8 +227,8 @@ def licence_transition(
     date is read from the changes (selectors.licence_status_on)."""
     on = on or timezone.localdate()
     effective_on = effective_on or on
-    old = Licence.objects.select_for_update().get(pk=licence.pk)
-    last = old.transitions.order_by("-effective_on", "-pk").first()
+    old = Licence.objects.select_for_update().prefetch_related("transitions").get(pk=licence.pk)
+    last = old.last_change()
     current = Licence(**{**_fields_of(old), "status": last.status if last else old.status})
     new = Licence(**_fields_of(old))
     new.status = to_status
@@ -265,8 +265,7 @@ def licences_apply_due(*, on: date | None = None, user=None) -> int:
     on = on or timezone.localdate()
     changed = 0
     for licence in licences_due(on).select_for_update(of=("self",)):
-        due = licence.status_on(on)
-        last = licence.transitions.order_by("-effective_on", "-pk").first()
+        due, last = licence.status_on(on), licence.last_change()
         ended = licence.valid_until and licence.valid_until + timedelta(days=1)
         if (
             due == Status.ISSUED

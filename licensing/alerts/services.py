@@ -15,8 +15,8 @@ from core.formatting import day_in_words
 from licensing.alerts.models import LICENCE_KINDS, Alert
 from licensing.models import Approval, Automaker, ControlMeasure, Licence
 from licensing.selectors import (
-    CoverStatus,
     automakers_with_status,
+    cover_status,
     licences_ended,
     licences_expiring,
 )
@@ -153,9 +153,7 @@ def _automaker_candidates(on: date) -> list[Candidate]:
     for row in automakers_with_status(on=on).order_by("name"):
         if before.get(row.pk) == row.status_rank:
             continue
-        was, now = (
-            CoverStatus(CoverStatus.values[rank]) for rank in (before[row.pk], row.status_rank)
-        )
+        was, now = cover_status(before[row.pk]), cover_status(row.status_rank)
         yesterday = day_in_words(on - timedelta(days=1))
         message = (
             f"{row.name}: {was.label.lower()} until {yesterday}, "
