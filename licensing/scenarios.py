@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q
 
-from licensing.models import Approval, Automaker, Licence, LicenceTransition, SupplyLink
+from licensing.models import Approval, Automaker, Licence, LicenceTransition
 from licensing.selectors import (
     COVERING,
     CoverStatus,
@@ -17,6 +17,7 @@ from licensing.selectors import (
     candidate_ids,
     claims_on,
     cover_status,
+    supply_chain_of,
 )
 
 DAY = timedelta(days=1)
@@ -30,8 +31,8 @@ class Change:
     status: CoverStatus
 
 
-def _status_on(automaker: Automaker, on: date, without=frozenset()) -> CoverStatus:
-    row = automakers_with_status(on=on, automaker=automaker.pk, without=without).get()
+def _status_on(automaker: Automaker, on: date) -> CoverStatus:
+    row = automakers_with_status(on=on, automaker=automaker.pk).get()
     return cover_status(row.status_rank)
 
 
@@ -48,16 +49,13 @@ def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
         for _, ids in candidate_ids(claims, on).values():
             licence_ids |= set(ids)
     warning = timedelta(days=settings.EXPIRY_WARNING_DAYS)
-    for licence in Licence.objects.filter(pk__in=licence_ids).exclude(valid_until=None):
-        days |= {licence.valid_from, licence.valid_until - warning, licence.valid_until + DAY}
+    ends = Licence.objects.filter(pk__in=licence_ids).exclude(valid_until=None)
+    for valid_from, valid_until in ends.values_list("valid_from", "valid_until"):
+        days |= {valid_from, valid_until - warning, valid_until + DAY}
     transitions = LicenceTransition.objects.filter(licence__in=licence_ids)
     days |= set(transitions.values_list("effective_on", flat=True))
-    links = SupplyLink.objects.filter(
-        Q(customer_automaker=automaker)
-        | Q(customer_importer__supplies__customer_automaker=automaker)
-    )
-    for valid_from, valid_until in links.values_list("valid_from", "valid_until"):
-        days |= {valid_from, valid_until and valid_until + DAY}
+    for link in supply_chain_of(automaker.pk):
+        days |= {link.valid_from, link.valid_until and link.valid_until + DAY}
     return {day for day in days if day is not None and start < day <= end}
 
 

@@ -210,6 +210,22 @@ def _suppliers_of(automaker: int, on: date) -> set[int]:
     return {exporter for path in paths for exporter in path.values_list("exporter", flat=True)}
 
 
+LINK_RELATED = ["supplier_exporter", "supplier_importer", "customer_importer", "customer_automaker"]
+
+
+def supply_chain_of(automaker_id: int) -> list[SupplyLink]:
+    """The links into an automaker and, for each importer on the way, the links into it (as
+    far up as _supplier_paths looks): its supply chain as recorded, any date."""
+    links = SupplyLink.objects.select_related(*LINK_RELATED)
+    found = list(links.filter(customer_automaker=automaker_id))
+    upstream = {link.supplier_importer_id for link in found} - {None}
+    for _ in _UPSTREAM[1:]:
+        more = list(links.filter(customer_importer__in=upstream)) if upstream else []
+        found += more
+        upstream = {link.supplier_importer_id for link in more} - {None}
+    return found
+
+
 def supplies(importer: Importer, automaker_id: int, *, on: date | None) -> bool:
     """Whether a supply link from the importer to the automaker runs on the date."""
     links = SupplyLink.objects.filter(supplier_importer=importer, customer_automaker=automaker_id)

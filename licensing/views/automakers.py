@@ -15,7 +15,6 @@ from licensing import scenarios, selectors
 from licensing.models import Approval, Automaker
 from licensing.selectors import CoverStatus
 from licensing.views.licences import LicenceRow, licence_rows
-from licensing.views.supply import links_of
 
 COLUMNS = [
     ("name", "Automaker"),
@@ -176,7 +175,7 @@ class AutomakerDetailView(PageMixin, DetailView):
             claims=claims_shown(status.basis, on),
             horizon_days=settings.CLAIM_HORIZON_DAYS,
             supply_links=(
-                links_of(self.object.pk)
+                selectors.supply_chain_of(self.object.pk)
                 if self.request.user.has_perm("licensing.view_supplylink")
                 else None
             ),

@@ -12,9 +12,8 @@ from core.views import PageMixin, ServiceFormMixin
 from licensing import services
 from licensing.forms import ImporterForm, SupplyLinkForm
 from licensing.models import Importer, SupplyLink
+from licensing.selectors import LINK_RELATED
 from licensing.views.history import change_history
-
-LINK_RELATED = ["supplier_exporter", "supplier_importer", "customer_importer", "customer_automaker"]
 
 
 class ImporterListView(PageMixin, ListView):
@@ -115,16 +114,3 @@ class SupplyLinkUpdateView(SupplyLinkFormMixin, UpdateView):
         context = super().get_context_data(**kwargs)
         context["history"] = change_history(self.object.history.select_related("history_user"))
         return context
-
-
-def links_of(automaker_id: int) -> list[SupplyLink]:
-    """The links into an automaker and, for each importer on the way, the links into it (two
-    steps up): its supply chain as recorded, any date."""
-    links = SupplyLink.objects.select_related(*LINK_RELATED)
-    found = list(links.filter(customer_automaker=automaker_id))
-    upstream = {link.supplier_importer_id for link in found} - {None}
-    for _ in range(2):
-        more = list(links.filter(customer_importer__in=upstream)) if upstream else []
-        found += more
-        upstream = {link.supplier_importer_id for link in more} - {None}
-    return found
