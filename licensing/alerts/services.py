@@ -168,22 +168,15 @@ def _automaker_candidates(on: date) -> list[Candidate]:
 def _escalated(candidate: Candidate, on: date) -> Alert | None:
     """The licence's alert for this end, raised or escalated to the candidate's kind (and so
     new to everyone again); None when it already is at that kind or a more urgent one."""
-    alert = (
-        Alert.objects.select_for_update()
-        .filter(
-            kind__in=LICENCE_KINDS, licence=candidate.licence, concerns_on=candidate.concerns_on
-        )
-        .first()
+    # get_or_create retries the read when a concurrent insert wins on the unique constraint.
+    alert, created = Alert.objects.select_for_update().get_or_create(
+        kind__in=LICENCE_KINDS,
+        licence=candidate.licence,
+        concerns_on=candidate.concerns_on,
+        defaults={"kind": candidate.kind, "message": candidate.message, "raised_on": on},
     )
-    if alert is None:
-        alert, created = Alert.objects.get_or_create(
-            kind__in=LICENCE_KINDS,
-            licence=candidate.licence,
-            concerns_on=candidate.concerns_on,
-            defaults={"kind": candidate.kind, "message": candidate.message, "raised_on": on},
-        )
-        if created:
-            return alert
+    if created:
+        return alert
     if LICENCE_KINDS.index(alert.kind) >= LICENCE_KINDS.index(candidate.kind):
         return None
     alert.kind, alert.message, alert.raised_on = candidate.kind, candidate.message, on
