@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.utils import flatatt
@@ -20,6 +22,19 @@ class ServiceErrorsMixin:
                 self.add_error(field if known else None, errors)
         else:
             self.add_error(None, error)
+
+
+class ServiceModelForm(ServiceErrorsMixin, forms.ModelForm):
+    """A model form whose service validates and stores: the form only cleans what was typed
+    (no model validation, its instance never changed or saved); the service runs full_clean,
+    names the field of each broken constraint and its errors come back on the form."""
+
+    def _post_clean(self) -> None:
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned fields, as the service takes them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class QuickSelect(forms.Select):

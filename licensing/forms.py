@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from core.forms import ServiceErrorsMixin
+from core.forms import ServiceErrorsMixin, ServiceModelForm
 from licensing.models import (
     Approval,
     Automaker,
@@ -136,7 +136,7 @@ def lifecycle_note(status: str) -> str:
     return f"From {Status(status).label.lower()}: {onward or 'none (final)'}."
 
 
-class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
+class LicenceForm(ServiceModelForm):
     source_url = source_url_field(
         "Where the licence is reported: a notice, a filing or a news report."
     )
@@ -226,15 +226,10 @@ class LicenceForm(ServiceErrorsMixin, forms.ModelForm):
     def lifecycle_note(self) -> str:
         return lifecycle_note(self.current_status) if self.current_status else ""
 
-    def _post_clean(self) -> None:
-        # No model validation here: the services run it, name the field of each broken
-        # constraint and check a status change against the stored licence. The form only
-        # cleans what was typed, and never changes or saves its instance.
-        pass
-
     def service_data(self) -> dict[str, Any]:
-        """The cleaned fields as the licence services take them."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The cleaned fields as the licence services take them (the services also check a
+        status change against the stored licence)."""
+        data = super().service_data()
         consignees = [
             {"role": LicenceParty.Role.CONSIGNEE, "importer": importer}
             for importer in self.cleaned_data["consignees"]
@@ -281,7 +276,7 @@ class WhatIfForm(forms.Form):
     )
 
 
-class ImporterForm(ServiceErrorsMixin, forms.ModelForm):
+class ImporterForm(ServiceModelForm):
     class Meta:
         model = Importer
         fields = ["name", "country", "kind"]
@@ -290,14 +285,8 @@ class ImporterForm(ServiceErrorsMixin, forms.ModelForm):
             "country": "ISO 3166-1 alpha-3 code, e.g. DEU, USA, JPN.",
         }
 
-    def _post_clean(self) -> None:
-        pass  # the service validates the model and names each constraint's field
 
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class SupplyLinkForm(ServiceErrorsMixin, forms.ModelForm):
+class SupplyLinkForm(ServiceModelForm):
     source_url = source_url_field("Where it is said: a filing, a statement, a news report.")
 
     class Meta:
@@ -332,9 +321,3 @@ class SupplyLinkForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields[:4]:
             self.fields[name].empty_label = "—"
-
-    def _post_clean(self) -> None:
-        pass  # the service validates the model and names each constraint's field
-
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -66,6 +66,7 @@ from licensing.models import (
     SupplyLink,
 )
 from licensing.selectors import (
+    LINK_RELATED,
     automaker_status,
     automakers_listed,
     automakers_with_status,
@@ -373,9 +374,7 @@ class SupplyLinkViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Who supplies whom (an exporter or importer to an importer or automaker), from and until
     when, on what evidence."""
 
-    queryset = SupplyLink.objects.select_related(
-        "supplier_exporter", "supplier_importer", "customer_importer", "customer_automaker"
-    )
+    queryset = SupplyLink.objects.select_related(*LINK_RELATED)
     serializer_class = SupplyLinkSerializer
     input_serializer_class = SupplyLinkInputSerializer
     filterset_class = SupplyLinkFilter
