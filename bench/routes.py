@@ -17,7 +17,7 @@ PAGES = [
     ("/automakers/", "analyst"),
     ("/automakers/{automaker}/", "analyst"),  # ids: bench.seed.bench_ids
     ("/automakers/{automaker}/timeline/", "analyst"),
-    ("/what-if/?licence={licence}&event=not_renewed", "analyst"),
+    ("/what-if/?licence=%23{licence}&event=not_renewed", "analyst"),
     ("/importers/", "analyst"),
     ("/licences/", "analyst"),
     ("/licences/?expiring_within=30", "analyst"),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page, PageNotAnInteger, Paginator
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -42,17 +43,27 @@ def pager(request: HttpRequest, page: Page, *, param: str = "page", anchor: str 
     )
 
 
-class CountedPaginator(Paginator):
-    """A paginator told how many objects there are, when the page already counted them (and
-    counting again would repeat an expensive query)."""
+class FetchingPaginator(Paginator):
+    """A paginator over a list whose page and length come from one query, when counting apart
+    would repeat an expensive one: `fetch(offset, limit)` gives the page's objects and how many
+    there are in all."""
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs) -> None:
-        super().__init__(object_list, per_page, **kwargs)
-        self.known_count = count
+    def __init__(self, fetch: Callable[[int, int], tuple[list, int]], per_page: int) -> None:
+        super().__init__([], per_page)
+        self.fetch = fetch
 
     @cached_property
     def count(self) -> int:
-        return self.known_count
+        """Asked before a page (the "last" page): the length alone."""
+        return self.fetch(0, 0)[1]
+
+    def page(self, number: int | str) -> Page:
+        try:
+            wanted = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        objects, self.count = self.fetch(max(wanted - 1, 0) * self.per_page, self.per_page)
+        return Page(objects, self.validate_number(wanted), self)
 
 
 class PageMixin(PermissionRequiredMixin):

@@ -263,9 +263,10 @@ class MeasureDayForm(forms.Form):
 class WhatIfForm(forms.Form):
     """Which licence the what-if page takes away, and how."""
 
-    licence = forms.ModelChoiceField(
-        queryset=Licence.objects.select_related("exporter").order_by("valid_until", "pk"),
-        empty_label="Choose a licence",
+    # A number or an id, not a list of every licence: there are thousands.
+    licence = forms.CharField(
+        max_length=100,
+        help_text="Its number, or # and its id as the licence list shows it (e.g. #12).",
     )
     event = forms.ChoiceField(label="If it is", choices=Event.CHOICES)
     on = forms.DateField(
@@ -274,6 +275,22 @@ class WhatIfForm(forms.Form):
         widget=DateInput(),
         help_text="For a revocation; today when empty.",
     )
+
+    def clean_licence(self) -> Licence:
+        given = self.cleaned_data["licence"].strip()
+        licences = Licence.objects.select_related("exporter")
+        found = []
+        if not given.startswith("#"):
+            found = list(licences.filter(number__iexact=given)[:2])
+        if not found and given.removeprefix("#").isdigit():
+            found = list(licences.filter(pk=int(given.removeprefix("#"))))
+        if not found:
+            raise forms.ValidationError(f"No licence has the number or id “{given}”.")
+        if len(found) > 1:
+            raise forms.ValidationError(
+                f"More than one licence has the number “{given}”: give its id instead."
+            )
+        return found[0]
 
 
 class ImporterForm(ServiceModelForm):

@@ -383,6 +383,9 @@ class Licence(models.Model):
             models.Index(fields=["status", "valid_until"], name="licence_status_by_end"),
             # The licences of a kind that end last (a claim resting on those in force).
             models.Index(fields=["kind", "valid_until"], name="licence_kind_by_end"),
+            # An exporter's licences that end last (a claim naming the exporter or resting on
+            # its suppliers).
+            models.Index(fields=["exporter", "valid_until"], name="licence_exporter_by_end"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,5 +1,5 @@
 """Cover over time and cover under a hypothesis: an automaker's timeline of statuses, and what
-losing a licence would do. Both ask the one rule (selectors.automakers_with_status)."""
+losing a licence would do. Both ask the one rule (licensing.cover)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from licensing.cover import Day, ranks_on, status_of, statuses_on
 from licensing.models import Approval, Automaker, Licence, LicenceTransition
 from licensing.selectors import (
     COVERING,
     CoverStatus,
-    automakers_with_status,
     candidate_ids,
     claims_on,
-    cover_status,
     supply_chain_of,
 )
 
 DAY = timedelta(days=1)
-# The longest timeline asked for at once, in days: each change day costs a query.
+# The longest timeline asked for at once, in days.
 TIMELINE_MAX_DAYS = 3 * 366
 
 
@@ -29,11 +28,6 @@ TIMELINE_MAX_DAYS = 3 * 366
 class Change:
     on: date
     status: CoverStatus
-
-
-def _status_on(automaker: Automaker, on: date) -> CoverStatus:
-    row = automakers_with_status(on=on, automaker=automaker.pk).get()
-    return cover_status(row.status_rank)
 
 
 def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
@@ -61,10 +55,10 @@ def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
 
 def timeline(automaker: Automaker, start: date, end: date) -> list[Change]:
     """The automaker's status on `start` and on each later day up to `end` that it changes."""
-    changes = [Change(start, _status_on(automaker, start))]
-    for day in sorted(_change_days(automaker, start, end)):
-        status = _status_on(automaker, day)
-        if status != changes[-1].status:
+    days = [start, *sorted(_change_days(automaker, start, end))]
+    changes: list[Change] = []
+    for day, status in statuses_on(automaker.pk, days).items():
+        if not changes or status != changes[-1].status:
             changes.append(Change(day, status))
     return changes
 
@@ -98,30 +92,29 @@ def what_if(licence: Licence, event: str, on: date) -> list[Loss]:
         before, after, without = licence.valid_until, licence.valid_until + DAY, renewals
     else:
         before, after, without = on, on, renewals | {licence.pk}
-    then = {row.pk: row.status_rank for row in automakers_with_status(on=before)}
+    then, now = ranks_on([Day(before), Day(after, frozenset(without))])
     lost = [
-        row
-        for row in automakers_with_status(on=after, without=frozenset(without)).order_by("name")
-        if then[row.pk] in COVERING and row.status_rank not in COVERING
+        automaker
+        for automaker, rank in then.items()
+        if rank in COVERING and now.get(automaker) not in COVERING
     ]
     through = _claims_through(lost, {licence.pk} | renewals, before)
     return [
         Loss(
-            row,
-            cover_status(then[row.pk]),
-            cover_status(row.status_rank),
+            automaker,
+            status_of(then[automaker.pk]),
+            status_of(now.get(automaker.pk)),
             after,
-            through.get(row.pk, []),
+            through.get(automaker.pk, []),
         )
-        for row in lost
+        for automaker in Automaker.objects.filter(pk__in=lost).order_by("name")
     ]
 
 
-def _claims_through(automakers: list[Automaker], licences: set[int], on: date) -> dict:
+def _claims_through(automakers: list[int], licences: set[int], on: date) -> dict:
     """For each automaker (by id), its claims on the date that rest on one of the licences."""
     claims = list(
-        claims_on(on)
-        .filter(automaker__in=automakers)
+        claims_on(on, automakers=automakers)
         .select_related("exporter", "importer")
         .order_by("claimed_on", "pk")
     )

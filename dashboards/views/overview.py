@@ -19,8 +19,7 @@ from dashboards import figures, selectors
 from dashboards.views.presentation import Chart, card_view
 from licensing.selectors import (
     CoverStatus,
-    automaker_status_counts,
-    automakers_with_status,
+    automaker_listing,
     licences_expiring,
 )
 
@@ -70,7 +69,7 @@ class OverviewView(PageMixin, TemplateView):
         expiring = licences_expiring(within_days=settings.EXPIRY_WARNING_DAYS, on=on)
         soonest = expiring.select_related("exporter").prefetch_related("transitions")
         soonest = soonest.order_by("valid_until", "exporter__name")
-        counts = automaker_status_counts(automakers_with_status(on=on))
+        counts = automaker_listing(on=on).counts
         return {
             "warning_days": settings.EXPIRY_WARNING_DAYS,
             "expiring_count": expiring.count(),

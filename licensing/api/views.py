@@ -15,10 +15,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.views import FetchingPaginator
 from licensing import scenarios, services
 from licensing.api.serializers import (
     ApprovalInputSerializer,
@@ -67,9 +69,8 @@ from licensing.models import (
 )
 from licensing.selectors import (
     LINK_RELATED,
+    automaker_listing,
     automaker_status,
-    automakers_listed,
-    automakers_with_status,
     status_row,
     today,
 )
@@ -149,6 +150,12 @@ class ExporterViewSet(ReadOnlyViewSet):
     ordering_fields = ["name", "province"]
 
 
+class ListingPagination(PageNumberPagination):
+    """Pages whose objects and count come from one query (core.views.FetchingPaginator)."""
+
+    django_paginator_class = FetchingPaginator
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List automakers with their derived licence status",
@@ -167,14 +174,23 @@ class AutomakerViewSet(viewsets.GenericViewSet):
     # The status is derived in the selector, which filters and sorts it.
     filter_backends: list = []
 
+    pagination_class = ListingPagination
+
     def list(self, request: Request) -> Response:
         query = _query(AutomakerListQuerySerializer, request)
-        automakers = automakers_listed(
-            automakers_with_status(on=query.get("on")),
-            status=query.get("status", ""),
-            sort=query.get("ordering", "name"),
-        )
-        page = self.paginate_queryset(automakers)
+        status = query.get("status", "")
+
+        def fetch(offset: int, limit: int) -> tuple[list[Automaker], int]:
+            listing = automaker_listing(
+                on=query.get("on") or today(),
+                status=status,
+                sort=query.get("ordering", "name"),
+                offset=offset,
+                limit=limit,
+            )
+            return listing.automakers, listing.total(status)
+
+        page = self.paginate_queryset(fetch)
         rows = [status_row(automaker) for automaker in page]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 

@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import InvalidPage
+from django.http import Http404
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
-from core.views import CountedPaginator, PageMixin
+from core.views import FetchingPaginator, PageMixin
 from licensing import scenarios, selectors
 from licensing.models import Approval, Automaker
 from licensing.selectors import CoverStatus
@@ -113,46 +115,47 @@ def columns_for(sort: str) -> list[Column]:
     return columns
 
 
-class AutomakerListView(PageMixin, ListView):
+class AutomakerListView(PageMixin, TemplateView):
     permission_required = "licensing.view_automaker"
     template_name = "licensing/automaker_list.html"
-    context_object_name = "automakers"
     paginate_by = 50
     section = "automakers"
 
-    def get(self, request, *args, **kwargs):
-        self.sort = request.GET.get("sort", "name")
-        if self.sort.lstrip("-") not in selectors.AUTOMAKER_SORTS:
-            self.sort = "name"
-        self.status = request.GET.get("status", "")
-        if self.status not in CoverStatus.values:
-            self.status = ""
-        self.on = timezone.localdate()
-        self.all_automakers = selectors.automakers_with_status(on=self.on)
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return selectors.automakers_listed(self.all_automakers, status=self.status, sort=self.sort)
-
-    def get_paginator(self, queryset, per_page, **kwargs) -> CountedPaginator:
-        # The status tabs count every automaker: the list's length is one of those counts.
-        self.counts = selectors.automaker_status_counts(self.all_automakers)
-        total = self.counts[self.status] if self.status else sum(self.counts.values())
-        return CountedPaginator(queryset, per_page, count=total, **kwargs)
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        counts = self.counts
+        sort = self.request.GET.get("sort", "name")
+        if sort.lstrip("-") not in selectors.AUTOMAKER_SORTS:
+            sort = "name"
+        status = self.request.GET.get("status", "")
+        if status not in CoverStatus.values:
+            status = ""
+        on = timezone.localdate()
+        listings = []
+
+        def fetch(offset: int, limit: int) -> tuple[list[Automaker], int]:
+            listing = selectors.automaker_listing(
+                on=on, status=status, sort=sort, offset=offset, limit=limit
+            )
+            listings.append(listing)
+            return listing.automakers, listing.total(status)
+
+        paginator = FetchingPaginator(fetch, self.paginate_by)
+        number = self.request.GET.get("page", 1)
+        try:
+            page = paginator.page(paginator.num_pages if number == "last" else number)
+        except InvalidPage as error:
+            raise Http404(str(error)) from None
+        counts = listings[-1].counts
+        context = super().get_context_data(page_obj=page, is_paginated=page.has_other_pages())
         context.update(
-            on=self.on,
-            rows=[selectors.status_row(automaker) for automaker in context["automakers"]],
+            on=on,
+            rows=[selectors.status_row(automaker) for automaker in page],
             total=sum(counts.values()),
             status_tabs=[
                 (choice, counts[choice.value], EXPLANATIONS[choice]) for choice in CoverStatus
             ],
-            sort=self.sort,
-            columns=columns_for(self.sort),
-            status=self.status,
+            sort=sort,
+            columns=columns_for(sort),
+            status=status,
         )
         return context
 

@@ -20,10 +20,11 @@ class WhatIfView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = WhatIfForm(self.request.GET or None)
-        losses = None
+        losses = licence = None
         if form.is_valid():
             data = form.cleaned_data
             on = data["on"] or timezone.localdate()
-            losses = scenarios.what_if(data["licence"], data["event"], on)
-        context.update(form=form, losses=losses)
+            licence = data["licence"]
+            losses = scenarios.what_if(licence, data["event"], on)
+        context.update(form=form, losses=losses, licence=licence)
         return context

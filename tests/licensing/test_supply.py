@@ -307,3 +307,18 @@ def test_the_automaker_page_shows_its_timeline_and_the_what_if_page_its_losses(
     assert 'data-automaker="Ford Motor Co."' in what_if
     # With Ningbo Yunsheng's renewed, JL Mag's is no longer its only path.
     assert 'data-automaker="Ford Motor Co."' not in renewed_elsewhere
+
+
+def test_the_what_if_page_finds_the_licence_by_its_number_or_its_id(analyst_client):
+    numbered = LicenceFactory(number="MOFCOM-2026-0042")
+    unnumbered = LicenceFactory(number="")
+    LicenceFactory(number="SAME"), LicenceFactory(number="same")
+
+    def asked(licence: str) -> str:
+        page = analyst_client.get("/what-if/", {"licence": licence, "event": "not_renewed"})
+        return page.content.decode()
+
+    assert f'href="/licences/{numbered.pk}/"' in asked("mofcom-2026-0042")
+    assert f'href="/licences/{unnumbered.pk}/"' in asked(f"#{unnumbered.pk}")
+    assert "No licence has the number or id “NOPE”" in asked("NOPE")
+    assert "More than one licence has the number “same”" in asked("same")
