@@ -126,6 +126,21 @@ def licence_valid(day: str, licence: str = "l") -> str:
     )
 
 
+# Licence `l` valid on the day `d`: licence_valid, its status read from `changed` (the status that
+# day of each licence with a dated change, licence_status), so that the other licences, nearly
+# all, are read by their recorded status.
+VALID_ON_DAY = (
+    "(l.valid_from <= d.on_date AND l.valid_until >= d.on_date"
+    f" AND ((l.status = {ISSUED} AND l.id NOT IN (SELECT s.id FROM changed s WHERE s.n = d.n))"
+    f" OR l.id IN (SELECT s.id FROM changed s WHERE s.n = d.n AND s.status = {ISSUED})))"
+)
+CHANGED = f"""changed AS {{materialized}} (
+    SELECT d.n, l.id, {licence_status("d.on_date")} AS status
+    FROM {LICENCE} l CROSS JOIN day d
+    WHERE l.id IN (SELECT t.licence_id FROM {TRANSITION} t)
+)"""
+
+
 # A renewal `l` (of licence `r`, the same kind) carries the claim `c` on only for the parties it
 # names: it names none, or the claim's automaker, its importer, or an importer that supplies the
 # automaker.
@@ -193,7 +208,7 @@ COVER_UNTIL = (
     "(SELECT MAX(part.valid_until) FROM ("
     + " UNION ALL ".join(
         f"SELECT (SELECT l.valid_until FROM {licences} WHERE {condition}"
-        f" AND {licence_valid('d.on_date')} ORDER BY l.valid_until DESC LIMIT 1) AS valid_until"
+        f" AND {VALID_ON_DAY} ORDER BY l.valid_until DESC LIMIT 1) AS valid_until"
         for licences, condition in _parts()
     )
     + ") part)"
@@ -214,16 +229,17 @@ AWAITING_LICENCE = (
 )
 
 _STATUS = Approval.Status
-# What one claim says on its day: the RANK of a CoverStatus.
+# What one claim `c` says on its day `d`: the RANK of a CoverStatus (whether it awaits a
+# licence asked only of a claim without cover).
 COVER_RANK = f"""CASE
-    WHEN f.status = {_text(_STATUS.PENDING)} THEN {RANK[CoverStatus.PENDING]}
-    WHEN f.status IN ({_texts([_STATUS.EXCLUDED, _STATUS.REFUSED])})
+    WHEN c.status = {_text(_STATUS.PENDING)} THEN {RANK[CoverStatus.PENDING]}
+    WHEN c.status IN ({_texts([_STATUS.EXCLUDED, _STATUS.REFUSED])})
         THEN {RANK[CoverStatus.EXCLUDED]}
-    WHEN f.cover_until IS NULL AND f.awaiting_licence THEN {RANK[CoverStatus.PENDING]}
-    WHEN f.cover_until IS NULL THEN {RANK[CoverStatus.EXPIRED]}
-    WHEN f.claimed_on < f.horizon_from THEN {RANK[CoverStatus.UNCONFIRMED]}
-    WHEN f.cover_until <= f.warning_until THEN {RANK[CoverStatus.EXPIRING]}
-    WHEN f.extent = {_text(Approval.Extent.SOME)} THEN {RANK[CoverStatus.PARTIALLY_COVERED]}
+    WHEN c.cover_until IS NULL AND {AWAITING_LICENCE} THEN {RANK[CoverStatus.PENDING]}
+    WHEN c.cover_until IS NULL THEN {RANK[CoverStatus.EXPIRED]}
+    WHEN c.claimed_on < c.horizon_from THEN {RANK[CoverStatus.UNCONFIRMED]}
+    WHEN c.cover_until <= c.warning_until THEN {RANK[CoverStatus.EXPIRING]}
+    WHEN c.extent = {_text(Approval.Extent.SOME)} THEN {RANK[CoverStatus.PARTIALLY_COVERED]}
     ELSE {RANK[CoverStatus.COVERED]}
 END"""
 
@@ -368,15 +384,15 @@ def _claim_cover(days: list[Day], automakers: list[int] | None) -> tuple[str, li
     inputs, params = _inputs(days)
     made, claim_params = _speaking(automakers)
     claims = _claims(made)
-    sql = f"""WITH {inputs}, {claims},
+    changed = CHANGED.format(materialized=_materialized())
+    sql = f"""WITH {inputs}, {changed}, {claims},
 claim_fact AS {_materialized()} (
-    SELECT c.n, c.id, c.automaker_id, c.status, c.extent, c.claimed_on, c.evidence_rank,
-        d.horizon_from, d.warning_until,
-        {COVER_UNTIL} AS cover_until,
-        {AWAITING_LICENCE} AS awaiting_licence
+    SELECT c.*, d.horizon_from, d.warning_until, {COVER_UNTIL} AS cover_until
     FROM claim c JOIN day d ON d.n = c.n
 ),
-claim_cover AS (SELECT f.*, {COVER_RANK} AS cover_rank FROM claim_fact f)"""
+claim_cover AS {_materialized()} (
+    SELECT c.*, {COVER_RANK} AS cover_rank FROM claim_fact c JOIN day d ON d.n = c.n
+)"""
     return sql, params + claim_params
 
 
@@ -415,18 +431,19 @@ FROM automaker_cover"""
     return sql, params
 
 
-def candidate_sql(claims: list[int], on: date) -> tuple[str, list]:
-    """For each of the claims (ids), on the date: claim_id, tier and each licence it may rest on
-    (licence_id, valid_until), valid that day or not."""
-    inputs, params = _inputs([Day(on)])
+def candidate_sql(claims: list[int], days: list[date]) -> tuple[str, list]:
+    """For each of the claims (ids) on each day: n (the day's index), claim_id, tier and each
+    licence it may rest on (licence_id, valid_until), valid that day or not; a claim with none
+    has a row with no licence."""
+    inputs, params = _inputs([Day(on) for on in days])
     made, claim_params = _given(claims)
     chosen = _claims(made)
     parts = " UNION ALL ".join(
-        "SELECT c.id AS claim_id, c.tier, l.id AS licence_id, l.valid_until"
+        "SELECT c.n, c.id AS claim_id, c.tier, l.id AS licence_id, l.valid_until"
         f" FROM claim c JOIN day d ON d.n = c.n CROSS JOIN {licences} WHERE {condition}"
         for licences, condition in _parts()
     )
-    tiers = "SELECT c.id, c.tier, NULL, NULL FROM claim c"  # a claim with no licence has a row
+    tiers = "SELECT c.n, c.id, c.tier, NULL, NULL FROM claim c"
     return f"WITH {inputs}, {chosen} {parts} UNION ALL {tiers}", params + claim_params
 
 

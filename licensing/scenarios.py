@@ -16,6 +16,7 @@ from licensing.selectors import (
     CoverStatus,
     candidate_ids,
     claims_on,
+    licences_behind,
     supply_chain_of,
 )
 
@@ -38,10 +39,7 @@ def _change_days(automaker: Automaker, start: date, end: date) -> set[date]:
     horizon = timedelta(days=settings.CLAIM_HORIZON_DAYS)
     days = {claim.claimed_on for claim in claims}
     days |= {claim.claimed_on + horizon + DAY for claim in claims}
-    licence_ids = set()
-    for on in (start, end):  # the supply links of both ends of the range
-        for _, ids in candidate_ids(claims, on).values():
-            licence_ids |= set(ids)
+    licence_ids = licences_behind(claims, [start, end])  # the supply links of both ends
     warning = timedelta(days=settings.EXPIRY_WARNING_DAYS)
     ends = Licence.objects.filter(pk__in=licence_ids).exclude(valid_until=None)
     for valid_from, valid_until in ends.values_list("valid_from", "valid_until"):

@@ -141,16 +141,25 @@ class Candidates:
 def candidate_ids(claims: list[Approval], on: date) -> dict[int, tuple[str, list[int]]]:
     """For each claim (by id), its tier and the ids of the licences it may rest on on the date
     (cover.candidate_sql), the latest ending first: one query for any number of claims."""
-    sql, params = cover.candidate_sql([claim.pk for claim in claims], on)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    tiers = {claim: tier for claim, tier, _, _ in rows}
-    found = {(claim, str(until or ""), licence) for claim, _, licence, until in rows if licence}
+    rows = _candidates(claims, [on])
+    tiers = {claim: tier for _, claim, tier, _, _ in rows}
+    found = {(claim, str(until or ""), licence) for _, claim, _, licence, until in rows if licence}
     ids: dict[int, list[int]] = {claim: [] for claim in tiers}
     for claim, _, licence in sorted(found, key=lambda row: row[1:], reverse=True):
         ids[claim].append(licence)
     return {claim: (tiers[claim], ids[claim]) for claim in tiers}
+
+
+def licences_behind(claims: list[Approval], days: list[date]) -> set[int]:
+    """The ids of the licences any of the claims may rest on, on any of the days."""
+    return {licence for _, _, _, licence, _ in _candidates(claims, days) if licence}
+
+
+def _candidates(claims: list[Approval], days: list[date]) -> list[tuple]:
+    sql, params = cover.candidate_sql([claim.pk for claim in claims], days)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def candidate_licences(
