@@ -1,19 +1,21 @@
 """The cover rule: what each automaker's claims say about its supply on a day (README, "Cover").
 
 The rule is one SQL statement, written here once and read by every page, the API, the timeline,
-what-if and the alerts. It takes any number of days at once (a timeline asks for every day on
-which the status can change in one statement), leaves out licences for a what-if, and runs on
+what-if and the alerts. It takes any number of days at once (a timeline asks about every day on
+which the status can change in one statement), leaves licences out for a what-if, and runs on
 PostgreSQL and SQLite alike. Its steps, each a CTE:
 
-- `claim_made`: for each day, the claims made by then, numbered newest first within their scope
-  (the automaker, and the exporter and importer the claim names);
+- `day`, `left_out`: the days asked about (`n`, each one's index) and the licences left out;
+- `changed`: each licence with a dated change, its status on each day;
+- `scope_latest`, `scope_newest`, `claim_made`: on each day, the newest claim of each scope
+  made by then (the automaker, and the exporter and importer the claim names), unless
+  withdrawn;
 - `supplier_pair`: which exporters supply which automakers on each day, through up to two
   importers, every link of the path running that day;
-- `speaking`: the newest claim of each scope, unless withdrawn, with the TIER its licences come
-  from;
-- `claim_fact` / `claim_cover`: each claim's `cover_until` (the last day its candidate licences
+- `claim`: each of those claims with the TIER its candidate licences come from;
+- `claim_fact`, `claim_cover`: each claim's `cover_until` (the last day its candidate licences
   valid that day cover) and `cover_rank` (the RANK of what it says);
-- `automaker_cover`: each automaker's status from its claims'.
+- `automaker_claims`, `automaker_cover`: each automaker's status from its claims'.
 
 Every value in the SQL is a parameter or a constant of the models' choices.
 """
@@ -76,11 +78,13 @@ LINK = SupplyLink._meta.db_table
 
 def _text(value: str) -> str:
     """A constant of the models' choices as an SQL literal (none holds a quote)."""
-    assert "'" not in value
+    if "'" in value:
+        raise ValueError(f"not a plain constant: {value!r}")
     return f"'{value}'"
 
 
-def _texts(values: Iterable[str]) -> str:
+def texts(values: Iterable[str]) -> str:
+    """Constants of the models' choices as a list of SQL literals."""
     return ", ".join(_text(value) for value in values)
 
 
@@ -216,7 +220,7 @@ COVER_UNTIL = (
 # Whether the licence the claim names, or one its exporter holds, is not granted or not begun on
 # the day.
 WAITING = (
-    f"(l.status IN ({_texts([Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW])})"
+    f"(l.status IN ({texts([Licence.Status.APPLIED, Licence.Status.UNDER_REVIEW])})"
     f" OR (l.status = {ISSUED} AND l.valid_from > d.on_date))"
 )
 AWAITING_LICENCE = (
@@ -233,7 +237,7 @@ _STATUS = Approval.Status
 # licence asked only of a claim without cover).
 COVER_RANK = f"""CASE
     WHEN c.status = {_text(_STATUS.PENDING)} THEN {RANK[CoverStatus.PENDING]}
-    WHEN c.status IN ({_texts([_STATUS.EXCLUDED, _STATUS.REFUSED])})
+    WHEN c.status IN ({texts([_STATUS.EXCLUDED, _STATUS.REFUSED])})
         THEN {RANK[CoverStatus.EXCLUDED]}
     WHEN c.cover_until IS NULL AND {AWAITING_LICENCE} THEN {RANK[CoverStatus.PENDING]}
     WHEN c.cover_until IS NULL THEN {RANK[CoverStatus.EXPIRED]}

@@ -432,7 +432,7 @@ class Licence(models.Model):
         return changes[-1] if changes else None
 
     def status_on(self, on: date) -> str:
-        """Its status on a date, from its dated changes (selectors.licence_status_on is the
+        """Its status on a date, from its dated changes (cover.licence_status is the
         same rule in SQL)."""
         changes = self.changes_in_order()
         if not changes:

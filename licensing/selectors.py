@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, models
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql.constants import LOUTER
@@ -65,30 +65,29 @@ def today() -> date:
     return timezone.localdate()
 
 
-def licence_status_on(on: date) -> RawSQL:
-    """A licence's status on a date (cover.licence_status), for a query of licences."""
-    return _on_licence(cover.licence_status("%s", LICENCE), on, models.CharField())
+def _licences_where(condition: str, on: date) -> Q:
+    """The licences meeting an SQL condition on licence `l` (cover's) with the date for its
+    `%s`: a subquery of their ids, whole in itself, whatever the outer query's aliases."""
+    sql = f"SELECT l.id FROM {LICENCE} l WHERE {condition}"
+    return Q(pk__in=RawSQL(sql, [on] * sql.count("%s")))
 
 
-def licence_valid_on(on: date) -> RawSQL:
-    """Issued on the date and within its validity (cover.licence_valid), for a query of
-    licences."""
-    return _on_licence(cover.licence_valid("%s", LICENCE), on, models.BooleanField())
+def licence_valid_on(on: date) -> Q:
+    """Issued on the date and within its validity (cover.licence_valid)."""
+    return _licences_where(cover.licence_valid("%s"), on)
 
 
-def _on_licence(sql: str, on: date, output_field: models.Field) -> RawSQL:
-    return RawSQL(sql, [on] * sql.count("%s"), output_field=output_field)
+def licence_status_in(on: date, statuses: list[str]) -> Q:
+    """Whose status on the date (cover.licence_status) is one of `statuses`."""
+    return _licences_where(f"{cover.licence_status('%s')} IN ({cover.texts(statuses)})", on)
 
 
 def licences_due(on: date) -> QuerySet[Licence]:
     """The licences whose recorded status is not their status on the date, or that are issued
     past their end (see services.licences_apply_due)."""
     past_end = Q(status=Licence.Status.ISSUED, valid_until__lt=on)
-    return (
-        Licence.objects.alias(status_then=licence_status_on(on))
-        .filter(~Q(status=F("status_then")) | past_end)
-        .prefetch_related("transitions")
-    )
+    changed = _licences_where(f"{cover.licence_status('%s')} <> l.status", on)
+    return Licence.objects.filter(changed | past_end).prefetch_related("transitions")
 
 
 GRADE_OF_RANK = {rank: grade for grade, rank in EVIDENCE_RANK.items()}
@@ -406,6 +405,4 @@ def licences_ended(*, on: date, within_days: int) -> QuerySet[Licence]:
     ended = Licence.objects.filter(
         valid_until__lt=on, valid_until__gte=on - timedelta(days=within_days)
     )
-    return ended.alias(status_then=licence_status_on(on)).filter(
-        status_then__in=[Licence.Status.ISSUED, Licence.Status.EXPIRED]
-    )
+    return ended.filter(licence_status_in(on, [Licence.Status.ISSUED, Licence.Status.EXPIRED]))

@@ -224,7 +224,7 @@ def licence_transition(
     """Move a licence to another status from a date (`effective_on`, `on` by default, itself
     today by default), with a new validity period where renewal needs one. A change dated
     after `on` is kept and takes effect on its day (licences_apply_due); the status on any
-    date is read from the changes (selectors.licence_status_on)."""
+    date is read from the changes (cover.licence_status)."""
     on = on or timezone.localdate()
     effective_on = effective_on or on
     old = Licence.objects.select_for_update().prefetch_related("transitions").get(pk=licence.pk)

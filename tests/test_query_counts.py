@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboards.services import monthly_summaries_rebuild
@@ -105,3 +107,50 @@ def test_a_list_makes_the_same_few_queries_with_ten_times_the_rows(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_an_automakers_page_timeline_and_what_if_make_the_same_queries_with_ten_times_its_claims(
+    analyst,
+):
+    """The cover rule is one statement for any number of claims and days: the automaker page,
+    its timeline (a day for each licence end) and what-if do not query per claim or per day."""
+    today = timezone.localdate()
+    client = client_for(analyst)
+    automaker = ApprovalFactory().automaker
+    licence = LicenceFactory(valid_from=today - timedelta(days=50), valid_until=today)
+    urls = [
+        f"/automakers/{automaker.pk}/",
+        f"/automakers/{automaker.pk}/timeline/",
+        f"/api/v1/automakers/{automaker.pk}/timeline/",
+        f"/what-if/?licence=%23{licence.pk}&event=not_renewed",
+        f"/api/v1/what-if/?licence={licence.pk}&event=not_renewed",
+    ]
+
+    def claims(count: int) -> None:
+        for number in range(count):
+            held = LicenceFactory(
+                valid_from=today - timedelta(days=100 + number),
+                valid_until=today + timedelta(days=10 * number),
+            )
+            ApprovalFactory(
+                automaker=automaker,
+                licence=held,
+                exporter=held.exporter,
+                claimed_on=today - timedelta(days=number),
+            )
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            counted[url] = len(captured)
+        return counted
+
+    claims(3)
+    queries()  # the client's permissions are read once, then cached
+    few = queries()
+    claims(27)
+
+    assert queries() == few
+    assert max(few.values()) <= 14
