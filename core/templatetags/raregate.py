@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -21,8 +20,9 @@ def day(value: date | None) -> SafeString | str:
     """A date as <time>, e.g. 1 Dec 2026; a dash when there is none."""
     if not value:
         return NONE
+    # Formatted by hand: the pages are in English, and a list formats hundreds of dates.
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), date_format(value, "j M Y")
+        '<time datetime="{}">{}</time>', value.isoformat(), f"{value.day} {value:%b %Y}"
     )
 
 
@@ -33,7 +33,7 @@ def moment(value: datetime | None) -> SafeString | str:
         return NONE
     local = timezone.localtime(value)
     return format_html(
-        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "j M Y, H:i")
+        '<time datetime="{}">{}</time>', local.isoformat(), f"{local.day} {local:%b %Y, %H:%M}"
     )
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Model
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -241,11 +242,19 @@ class LicenceTransitionInputSerializer(serializers.Serializer):
     source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugOfPrefetched(serializers.SlugRelatedField):
+    """A related object's slug, read from a list the view prefetched (`to_attr`)."""
+
+
 class LicenceSerializer(serializers.ModelSerializer):
     exporter = PartyRefSerializer(read_only=True)
     kind = LicenceKindField(read_only=True)
-    elements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="symbol")
-    hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    # The lists LicenceViewSet prefetches.
+    elements = SlugOfPrefetched(
+        many=True, read_only=True, slug_field="symbol", source="element_list"
+    )
+    hs_codes = SlugOfPrefetched(many=True, read_only=True, slug_field="code", source="hs_code_list")
     expiring = serializers.SerializerMethodField(
         help_text="Issued, valid today and ending within the expiry warning period."
     )
@@ -253,7 +262,10 @@ class LicenceSerializer(serializers.ModelSerializer):
         many=True, read_only=True, help_text="Its dated changes of status, oldest first."
     )
     parties = LicencePartySerializer(
-        many=True, read_only=True, help_text="The consignees and end users it names."
+        many=True,
+        read_only=True,
+        source="party_list",
+        help_text="The consignees and end users it names.",
     )
 
     class Meta:

@@ -278,11 +278,17 @@ def write_schema(noun: str, request: type[serializers.Serializer], response: Any
 class LicenceViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
     """Export licences; a status change must follow the licence lifecycle."""
 
+    # Lists, not related managers, for what only the serializer reads: a manager per licence
+    # and relation costs more than its rows.
     queryset = Licence.objects.select_related("exporter").prefetch_related(
-        "elements",
-        "hs_codes",
+        Prefetch("elements", to_attr="element_list"),
+        Prefetch("hs_codes", to_attr="hs_code_list"),
         "transitions",
-        Prefetch("parties", LicenceParty.objects.select_related("importer", "automaker")),
+        Prefetch(
+            "parties",
+            LicenceParty.objects.select_related("importer", "automaker"),
+            to_attr="party_list",
+        ),
     )
     serializer_class = LicenceSerializer
     input_serializer_class = LicenceInputSerializer
