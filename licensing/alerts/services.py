@@ -13,10 +13,9 @@ from django.db.models import Q
 
 from core.formatting import day_in_words
 from licensing.alerts.models import LICENCE_KINDS, Alert
+from licensing.cover import Day, ranks_on, status_of
 from licensing.models import Approval, Automaker, ControlMeasure, Licence
 from licensing.selectors import (
-    automakers_with_status,
-    cover_status,
     licences_ended,
     licences_expiring,
 )
@@ -148,12 +147,11 @@ def _approval_candidates(on: date) -> list[Candidate]:
 
 def _automaker_candidates(on: date) -> list[Candidate]:
     """Each automaker whose status on `on` differs from the day before's."""
-    before = {row.pk: row.status_rank for row in automakers_with_status(on=on - timedelta(days=1))}
+    before, after = ranks_on([Day(on - timedelta(days=1)), Day(on)])
+    changed = [pk for pk in before.keys() | after.keys() if before.get(pk) != after.get(pk)]
     candidates = []
-    for row in automakers_with_status(on=on).order_by("name"):
-        if before.get(row.pk) == row.status_rank:
-            continue
-        was, now = cover_status(before[row.pk]), cover_status(row.status_rank)
+    for row in Automaker.objects.filter(pk__in=changed).order_by("name"):
+        was, now = status_of(before.get(row.pk)), status_of(after.get(row.pk))
         yesterday = day_in_words(on - timedelta(days=1))
         message = (
             f"{row.name}: {was.label.lower()} until {yesterday}, "
