@@ -83,9 +83,12 @@ def _table_at(grid: list[list[str]], header: int, name: int) -> Table | None:
     first = max(name, unit if unit is not None else name) + 1
     starts = [column for column in range(first, len(row)) if row[column]]
     under = grid[header + 1] if header + 1 < len(grid) else []
+    # The last block runs to the end of the row under the header: a workbook's header row ends
+    # at its last label.
+    width = max(len(row), len(under))
     blocks = []
     for position, start in enumerate(starts):
-        end = starts[position + 1] if position + 1 < len(starts) else len(row)
+        end = starts[position + 1] if position + 1 < len(starts) else width
         months = _months(row[start])
         if months is None:
             continue

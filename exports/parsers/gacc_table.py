@@ -12,7 +12,9 @@ import io
 import re
 from collections import Counter
 
+import openpyxl
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from .base import ParseFailure, ParseResult
 from .gacc_layout import (
@@ -60,6 +62,8 @@ def parse_gacc_workbook(data: bytes, *, kind: str, known_series: frozenset[str])
     """Parse a GACC table in an .xlsx or .xls workbook: the first sheet that looks like one."""
     try:
         sheets = read_xls_sheets(data) if kind == "xls" else read_xlsx_sheets(data)
+    except ParseFailure:
+        raise
     except Exception as error:  # noqa: BLE001 - the readers raise many types for a damaged file
         described = "Excel 97–2003 workbook (.xls)" if kind == "xls" else "Excel workbook (.xlsx)"
         raise ParseFailure(
@@ -78,22 +82,64 @@ def parse_gacc_workbook(data: bytes, *, kind: str, known_series: frozenset[str])
     )
 
 
+# The most a sheet may use: a GACC table is a few dozen rows by a dozen columns. A workbook
+# declares cells far apart in a few bytes; these bound what reading it allocates.
+SHEET_MAX_ROWS, SHEET_MAX_COLUMNS = 100_000, 200
+
+
+def _within_limits(sheet: str, rows: int, columns: int) -> None:
+    """Refuse a sheet whose used range is larger than SHEET_MAX_ROWS × SHEET_MAX_COLUMNS."""
+    if rows > SHEET_MAX_ROWS or columns > SHEET_MAX_COLUMNS:
+        used = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+        raise ParseFailure(
+            f"Sheet '{sheet}' uses the range {used} ({rows:,} rows × {columns:,} columns); "
+            f"a sheet may use at most {SHEET_MAX_ROWS:,} rows and {SHEET_MAX_COLUMNS} columns."
+        )
+
+
+def _trimmed(row: tuple) -> list:
+    """A row without its trailing empty cells."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return list(row[:end])
+
+
 def read_xlsx_sheets(data: bytes) -> dict[str, list[list]]:
-    """Every sheet's cells, row by row from row 1 (openpyxl, through pandas)."""
-    frames = pd.read_excel(
-        io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl"
-    )
-    return {name: frame.values.tolist() for name, frame in frames.items()}
+    """Every sheet's cells, row by row from row 1, each row up to its last cell: openpyxl in
+    read-only mode, the used range measured from the cells themselves (not the size the file
+    declares) and refused past the limits before any row is kept."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheets = {}
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            try:
+                sheet.calculate_dimension(force=True)
+            except UnboundLocalError:  # openpyxl's measure of a sheet without a single row
+                sheets[sheet.title] = []
+                continue
+            _within_limits(sheet.title, sheet.max_row, sheet.max_column)
+            rows = sheet.iter_rows(
+                max_row=sheet.max_row, max_col=sheet.max_column, values_only=True
+            )
+            sheets[sheet.title] = [_trimmed(row) for row in rows]
+        return sheets
+    finally:
+        book.close()
 
 
 def read_xls_sheets(data: bytes) -> dict[str, list[list]]:
-    """Every sheet's cells, row by row from row 1 (xlrd directly: pandas deprecates its engine)."""
+    """Every sheet's cells, row by row from row 1 (xlrd directly: pandas deprecates its engine),
+    each row up to its last cell, a sheet refused past the limits before its rows are kept."""
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    return {
-        sheet.name: [sheet.row_values(row) for row in range(sheet.nrows)] for sheet in book.sheets()
-    }
+    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    sheets = {}
+    for sheet in book.sheets():
+        _within_limits(sheet.name, sheet.nrows, sheet.ncols)
+        sheets[sheet.name] = [sheet.row_values(row) for row in range(sheet.nrows)]
+    return sheets
 
 
 def _period(year: int, block: Block) -> str:
