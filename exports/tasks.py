@@ -9,15 +9,16 @@ from exports.services.batches import TEMPORARY_ERRORS
 
 
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TEMPORARY_ERRORS,
     retry_backoff=5,
     max_retries=5,
 )
-def import_batch_run(batch_id: int) -> str | None:
+def import_batch_run(self, batch_id: int) -> str | None:
     """Parse, validate and store one import batch."""
-    batch = services.import_batch_process(batch_id=batch_id)
+    batch = services.import_batch_process(batch_id=batch_id, retries=self.request.retries)
     return batch.status if batch is not None else None
 
 

@@ -112,6 +112,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker process that grew past this (KiB) after a task is replaced; with the import's cap on
+# attempts (IMPORT_MAX_ATTEMPTS), one file cannot hold the machine.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("RAREGATE_WORKER_MAX_MEMORY_MIB", default=1536) * 1024
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -195,6 +198,9 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env.int("RAREGATE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Customs files: the upload limit, and what a compressed file may expand to.
 IMPORT_MAX_BYTES = env.int("RAREGATE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# An import whose worker stopped this many times (killed for its memory, say) is failed, not
+# delivered again.
+IMPORT_MAX_ATTEMPTS = env.int("RAREGATE_IMPORT_MAX_ATTEMPTS", default=3)
 IMPORT_MAX_EXPANDED_BYTES = env.int(
     "RAREGATE_IMPORT_MAX_EXPANDED_BYTES", default=1024 * 1024 * 1024
 )

@@ -194,13 +194,22 @@ def _fail(
 
 
 def import_batch_process(
-    *, batch_id: int, on_stage: Callable[[str], None] | None = None
+    *, batch_id: int, retries: int = 0, on_stage: Callable[[str], None] | None = None
 ) -> ImportBatch | None:
-    """Parse, validate and store one batch; safe to call again for the same batch."""
+    """Parse, validate and store one batch; safe to call again for the same batch. `retries`:
+    how many of its earlier attempts ended in a temporary error, retried by the task."""
     with _claimed(batch_id) as claimed:
         batch = ImportBatch.objects.filter(pk=batch_id).first()
         if batch is None or not claimed or batch.is_finished:
             return batch
+        # Every other attempt stopped with its worker (killed, say, for the memory it took).
+        stopped = batch.attempts - retries
+        if stopped >= settings.IMPORT_MAX_ATTEMPTS:
+            return _fail(
+                batch,
+                message=f"The import stopped its worker {stopped} times: the file is too large "
+                "or malformed. Nothing was stored.",
+            )
         _transition(batch, Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
         _report(batch, "claimed", attempt=batch.attempts)
         try:

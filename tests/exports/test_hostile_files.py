@@ -11,6 +11,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from exports.models import ExportRecord, ImportBatch
 from exports.parsers.base import ParseFailure
@@ -104,3 +105,33 @@ def test_a_gacc_table_at_the_limits_of_its_sheet_is_still_read():
     sheets = read_xlsx_sheets(workbook)
 
     assert [cell for cell in sheets["表1"][0] if cell] == [cell for cell in grid[0] if cell]
+
+
+def test_a_batch_whose_worker_stopped_three_times_is_failed_without_running_again():
+    batch, _ = import_batch_register(
+        file=ContentFile(gacc_xlsx(("表1", gacc_grid())), name="t.xlsx"), original_name="t.xlsx"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, attempts=3, started_at=timezone.now()
+    )
+
+    batch = import_batch_process(batch_id=batch.pk)
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.attempts == 3
+    assert "stopped its worker 3 times" in batch.message
+    assert ExportRecord.objects.count() == 0
+
+
+def test_attempts_that_ended_in_a_temporary_error_do_not_count_as_stopped_workers():
+    batch, _ = import_batch_register(
+        file=ContentFile(gacc_xlsx(("表1", gacc_grid())), name="t.xlsx"), original_name="t.xlsx"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, attempts=3, started_at=timezone.now()
+    )
+
+    batch = import_batch_process(batch_id=batch.pk, retries=2)  # two retried, one stopped
+
+    assert batch.status == ImportBatch.Status.SUCCEEDED
+    assert batch.attempts == 4

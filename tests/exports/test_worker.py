@@ -221,3 +221,31 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_worker_stores_ea
     assert batch.rows_stored == rows
     assert ExportRecord.objects.count() == rows
     assert ExportRecord.objects.filter(batch=batch, is_current=True).count() == rows
+
+
+def attempts(batch_id: int) -> int:
+    return ImportBatch.objects.values_list("attempts", flat=True).get(pk=batch_id)
+
+
+def test_an_import_that_stops_its_worker_three_times_fails_and_is_not_claimed_again(real_worker):
+    batch, _ = import_batch_register(
+        file=ContentFile(rows_csv(480_000), name="big.csv"), original_name="big.csv"
+    )
+    for claim in (1, 2, 3):
+        worker = real_worker()
+        wait_for(
+            lambda n=claim: attempts(batch.pk) == n and batch_status(batch.pk) == "running", 120
+        )
+        worker.kill()  # as the kernel's OOM killer would
+        time.sleep(VISIBILITY_TIMEOUT + 1)  # then the message is delivered again
+
+    real_worker()
+    wait_for(lambda: batch_status(batch.pk) == "failed", timeout=60, step=0.2)
+    batch.refresh_from_db()
+
+    assert batch.attempts == 3  # the fourth delivery claimed nothing
+    assert batch.message == (
+        "The import stopped its worker 3 times: the file is too large or malformed. "
+        "Nothing was stored."
+    )
+    assert ExportRecord.objects.count() == 0
