@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core.auth import ThrottledLoginView
 from core.health import healthz
 from dashboards.views import home
 
@@ -16,7 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # The overview for those who may see it (every role), the automakers for anyone else.
     path("", home, name="home"),
-    path("login/", ThrottledLoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # One log-in page, the throttled one, for the admin too.
     path(

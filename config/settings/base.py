@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    "axes",
     "core",
     "licensing",
     "exports",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into core.auth.locked_out's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -271,11 +275,25 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Log-in throttling (core.auth.ThrottledLoginView): failures counted in the cache per
-# user name and per client address over a window; over either limit the page answers 429.
-LOGIN_FAILURES_PER_USERNAME = env.int("RAREGATE_LOGIN_FAILURES_PER_USERNAME", default=5)
-LOGIN_FAILURES_PER_ADDRESS = env.int("RAREGATE_LOGIN_FAILURES_PER_ADDRESS", default=20)
-LOGIN_FAILURE_WINDOW_SECONDS = env.int("RAREGATE_LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+# Log-in throttling (django-axes, core/auth.py): failures counted in the database for each user
+# name (as Django normalises it) and client address together; at the limit that pair is answered
+# 429 for the window, the right password from another address still logs in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("RAREGATE_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    seconds=env.int("RAREGATE_LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "core.auth.login_username"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "core.auth.locked_out"
+AXES_VERBOSE = False
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks); none by default.
+TRUSTED_PROXIES = env.list("RAREGATE_TRUSTED_PROXIES", default=[])
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
