@@ -79,6 +79,8 @@ def parse_period(period: str) -> tuple[str, str, str | None]:
         shown = f"'{period}'" if period else "empty"
         return "", "", f"malformed period {shown}: expected YYYY-MM or YYYY-MM/YYYY-MM"
     year, month, end_year, end_month = match.groups()
+    if "0000" in (year, end_year):
+        return "", "", f"period {period} has the year 0000: a date's year starts at 0001"
     start = f"{year}-{month}"
     end = f"{end_year}-{end_month}" if end_year else start
     if end == start or (year == end_year and month == "01" and end_month == "02"):

@@ -38,6 +38,14 @@ def moment(value: datetime | None) -> SafeString | str:
 
 
 @register.filter
+def web_link(url: str | None) -> str:
+    """The URL when it is an http(s) link, else "": a stored link is shown only as that, whatever
+    wrote it (javascript: and data: URLs are never rendered as links)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
 def days(value: int | None) -> str:
     """A count of days in words: "1 day", "5 days"."""
     if value is None:

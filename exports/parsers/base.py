@@ -47,8 +47,24 @@ class RowError:
     column: str | None
     message: str
 
+    def __post_init__(self) -> None:
+        # Text from the file: a NUL is shown, never stored (PostgreSQL refuses it in text).
+        object.__setattr__(self, "message", self.message.replace("\x00", "\\x00"))
+
     def as_dict(self) -> dict:
         return {"line": self.line, "column": self.column, "message": self.message}
+
+
+# The widest header a customs file has (UN Comtrade's API CSV and JSON: 47 columns); a wider one
+# is refused before any reader allocates its columns.
+MAX_COLUMNS = 50
+
+
+def listed(items: list[str], *, shown: int = 10) -> str:
+    """Items for a message, the first `shown` of them: "a, b, c … and 999,990 more"."""
+    rest = len(items) - shown
+    head = ", ".join(items[:shown])
+    return f"{head} … and {rest:,} more" if rest > 0 else head
 
 
 @dataclass

@@ -14,7 +14,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from .base import ParseFailure, ParseResult
+from .base import MAX_COLUMNS, ParseFailure, ParseResult
 from .countries import comtrade_partner_iso
 from .validation import error_frame, map_distinct, row_errors, text, validate_rows
 
@@ -123,6 +123,10 @@ def parse_comtrade_json(document_text: str, *, known_series: frozenset[str]) -> 
         document = json.loads(document_text)
     except json.JSONDecodeError as error:
         raise ParseFailure(f"The file looks like JSON but is not valid JSON ({error}).") from error
+    except RecursionError:
+        raise ParseFailure(
+            "The JSON file nests its arrays or objects too deeply to be a UN Comtrade API response."
+        ) from None
     if not isinstance(document, dict) or not isinstance(document.get("data"), list):
         raise ParseFailure(
             'The JSON file is not a UN Comtrade API response: expected {"data": [...]}.'
@@ -134,6 +138,12 @@ def parse_comtrade_json(document_text: str, *, known_series: frozenset[str]) -> 
         raise ParseFailure(f"The {label} holds no records (its data list is empty).{said}")
     if not all(isinstance(record, dict) for record in records):
         raise ParseFailure(f"The {label}'s data list holds something other than records.")
+    fields = set().union(*records)
+    if len(fields) > MAX_COLUMNS:
+        raise ParseFailure(
+            f"The {label}'s records have {len(fields):,} different fields; a customs file has "
+            f"at most {MAX_COLUMNS} columns."
+        )
     frame = pd.DataFrame.from_records(records)
     missing = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
     if missing:

@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass
 
 from . import archives
-from .base import ParseFailure
+from .base import MAX_COLUMNS, ParseFailure
 from .comtrade import comtrade_layout
 from .decoding import detect_encoding, first_line
 from .gacc_layout import looks_like_gacc_text
@@ -63,6 +63,18 @@ def detect(data: bytes, *, max_expanded_bytes: int) -> Detected:
     return Detected(_text_layout(data, encoding), data, encoding=encoding, archive=archive)
 
 
+def _narrow_enough(line: str) -> None:
+    """Refuse a first line of more than MAX_COLUMNS comma- or tab-separated fields (counted on
+    its first 64 KiB: a longer line is too wide anyway)."""
+    separators = max(line.count(","), line.count("\t"))
+    if separators < MAX_COLUMNS:
+        return
+    fields = max(len(next(csv.reader([line], delimiter=d), [])) for d in (",", "\t"))
+    if fields > MAX_COLUMNS:
+        shown = f"{fields:,}" if len(line) < 65536 else f"more than {fields:,}"
+        raise ParseFailure(f"Line 1 has {shown} columns; a customs file has at most {MAX_COLUMNS}.")
+
+
 def _text_layout(data: bytes, encoding: str) -> str:
     head = data[:65536].decode(encoding, errors="ignore").lstrip("\ufeff")
     if not head.strip():
@@ -70,6 +82,7 @@ def _text_layout(data: bytes, encoding: str) -> str:
     if head.lstrip().startswith("{"):
         return "comtrade_api_json"
     line = first_line(data, encoding)
+    _narrow_enough(line)
     layout = comtrade_layout(line)
     if layout:
         return layout

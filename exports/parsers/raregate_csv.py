@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .base import ParseFailure, ParseResult
+from .base import ParseFailure, ParseResult, listed
 from .validation import row_errors, validate_rows
 
 COLUMNS = ("series", "period", "partner", "tonnes", "value", "value_unit", "source_url")
@@ -66,5 +66,5 @@ def parse_raregate_csv(data: bytes, *, encoding: str, known_series: frozenset[st
         rows=rows,
         rows_read=len(frame),
         errors=row_errors(errors),
-        warnings=[f"Ignored column(s) {', '.join(extra)}."] if extra else [],
+        warnings=[f"Ignored column(s) {listed(extra)}."] if extra else [],
     )

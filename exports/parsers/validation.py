@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from core.periods import parse_period
 
@@ -21,7 +23,12 @@ from .countries import ISO_ALPHA3
 
 CANDIDATE_COLUMNS = ["series", "period", "partner", "tonnes", "value", "value_unit", "source_url"]
 # The order in which one line's errors are listed.
-_COLUMN_ORDER = ["series", "period", "partner", "tonnes", "value", "value_unit"]
+_COLUMN_ORDER = ["series", "period", "partner", "tonnes", "value", "value_unit", "source_url"]
+# What the stored columns hold (ExportRecord: tonnes 18 digits, value 22, both 3 decimals; the
+# source URL 500 characters): larger is a row error, found before any write.
+MAX_TONNES, MAX_VALUE = 10.0**15, 10.0**19
+MAX_URL_LENGTH = 500
+_URL = URLValidator(schemes=["http", "https"])
 _TEXT_COLUMNS = ["series", "period_start", "period_end", "partner", "value_unit", "source_url"]
 
 
@@ -169,12 +176,16 @@ def validate_rows(
     )
 
     tonnes, tonnes_not_number = _check_number(frame["tonnes"], "tonnes", errors)
+    tonnes = tonnes * tonnes_scale
+    _at_most(tonnes, MAX_TONNES, "tonnes", errors)
     errors.add(
         tonnes.isna() & ~tonnes_not_number,
         "tonnes",
         f"{names['tonnes']} is empty: a quantity is required",
     )
     value, _ = _check_number(frame["value"], "value", errors)
+    value = value * value_scale
+    _at_most(value, MAX_VALUE, "value", errors)
 
     unit = text(frame["value_unit"])
     errors.add(
@@ -191,6 +202,10 @@ def validate_rows(
             + f" has no unit: {names['value_unit']} is empty"
         ),
     )
+
+    source_url = text(frame["source_url"])
+    url_problems = map_distinct([source_url], _url_problem)
+    errors.add(pd.notna(url_problems), "source_url", lambda m: url_problems[m])
 
     keys = pd.DataFrame(
         {"series": series, "start": period_start, "end": period_end, "partner": partner}
@@ -219,10 +234,10 @@ def validate_rows(
             "period_start": period_start,
             "period_end": period_end,
             "partner": partner,
-            "tonnes": tonnes * tonnes_scale,
-            "value": value * value_scale,
+            "tonnes": tonnes,
+            "value": value,
             "value_unit": unit.where(value.notna(), ""),
-            "source_url": text(frame["source_url"]),
+            "source_url": source_url,
             "line": errors.lines,
         }
     )[NORMALISED_COLUMNS]
@@ -230,6 +245,36 @@ def validate_rows(
     rows = rows.astype(dict.fromkeys(_TEXT_COLUMNS, str))
     found = pd.concat(errors.frames, ignore_index=True) if errors.frames else None
     return rows, found
+
+
+def _url_problem(url: str) -> str | None:
+    """What is wrong with a source URL: only http(s) links, of the column's length, are kept."""
+    if not url:
+        return None
+    shown = url[:80] + ("…" if len(url) > 80 else "")
+    if "\x00" in url:
+        return "source_url holds a NUL character"
+    if len(url) > MAX_URL_LENGTH:
+        return f"source_url is {len(url):,} characters long: at most {MAX_URL_LENGTH}"
+    try:
+        _URL(url)
+    except ValidationError:
+        return f"source_url '{shown}' is not an http or https link"
+    return None
+
+
+def _at_most(values: pd.Series, limit: float, column: str, errors: _Errors) -> None:
+    """A figure the stored column cannot hold."""
+    name = errors.names[column]
+    errors.add(
+        values >= limit,
+        column,
+        lambda m: (
+            f"{name} is too large: "
+            + values[m].map("{:.6g}".format)
+            + f" (must be below {limit:.0e})"
+        ),
+    )
 
 
 def _check_number(raw: pd.Series, column: str, errors: _Errors) -> tuple[pd.Series, pd.Series]:

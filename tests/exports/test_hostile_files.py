@@ -14,15 +14,22 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from exports.models import ExportRecord, ImportBatch
+from exports.parsers import parse_file
 from exports.parsers.base import ParseFailure
 from exports.parsers.gacc_table import SHEET_MAX_COLUMNS, read_xlsx_sheets
+from exports.parsers.raregate_csv import COLUMNS
 from exports.services import import_batch_process, import_batch_register
-from tests.exports.files import gacc_xlsx
+from tests.exports.files import gacc_xlsx, raregate_csv
 from tests.exports.test_parsers_gacc_table import gacc_grid
 
 pytestmark = pytest.mark.django_db
 
 MIB = 1024 * 1024
+GOOD = "gacc-rare-earths,2025-11,,5493.873,3.497,CNY_100M"
+
+
+def parse_text(data: bytes):
+    return parse_file(data, known_series=frozenset(), max_expanded_bytes=10**9)
 
 
 def sparse_workbook(*cells: str, title: str = "表1") -> bytes:
@@ -135,3 +142,83 @@ def test_attempts_that_ended_in_a_temporary_error_do_not_count_as_stopped_worker
 
     assert batch.status == ImportBatch.Status.SUCCEEDED
     assert batch.attempts == 4
+
+
+# Row values the stored columns cannot hold: row errors with line and column, nothing written.
+OUT_OF_RANGE = [
+    ("javascript:alert(document.domain)", "source_url", "is not an http or https link"),
+    ("https://example.org/" + "a" * 490, "source_url", "is 510 characters long: at most 500"),
+    ("https://example.org/a\x00b", "source_url", "holds a NUL character"),
+]
+
+
+@pytest.mark.parametrize(("url", "column", "message"), OUT_OF_RANGE)
+def test_a_source_url_that_is_not_a_short_http_link_is_a_row_error(url, column, message):
+    batch = imported(raregate_csv(f"{GOOD},{url}"), "urls.csv")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    (error,) = batch.errors
+    assert (error["line"], error["column"]) == (2, column)
+    assert message in error["message"]
+    assert ExportRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "message"),
+    [
+        ("gacc-rare-earths,2025-10,,1000000000000000,,,", "tonnes", "tonnes is too large"),
+        ("gacc-rare-earths,2025-10,,1,1e19,USD,", "value", "value is too large"),
+        ("gacc-rare-earths,0000-01,,1,,,", "period", "has the year 0000"),
+        ("gacc-rare-\x00earths,2025-10,,1,,,", "series", "unknown series 'gacc-rare-\\x00earths'"),
+    ],
+)
+def test_a_figure_or_period_the_database_cannot_hold_is_a_row_error(row, column, message):
+    batch = imported(raregate_csv(row), "range.csv")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    (error,) = batch.errors
+    assert (error["line"], error["column"]) == (2, column)
+    assert message in error["message"]
+    assert ExportRecord.objects.count() == 0
+
+
+def test_a_header_of_a_million_columns_is_refused_before_it_is_read():
+    header = ",".join(f"c{number}" for number in range(1_000_000)).encode()
+
+    batch = imported(header + b"\n1,2\n", "wide.csv")
+
+    assert batch.message.startswith("Line 1 has more than ")
+    assert batch.message.endswith("columns; a customs file has at most 50.")
+    assert len(batch.message) < 200
+    assert peak_mib(parse_text, header) < 300
+
+
+def test_a_json_file_nested_too_deep_or_too_wide_is_refused():
+    deep = imported(b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deep.json")
+    wide_record = "{" + ",".join(f'"f{number}": 1' for number in range(60)) + "}"
+    wide = imported(f'{{"data": [{wide_record}]}}'.encode(), "wide.json")
+
+    assert "nests its arrays or objects too deeply" in deep.message
+    assert "records have 60 different fields; a customs file has at most 50 columns" in wide.message
+
+
+def test_a_warning_lists_a_few_ignored_columns_and_counts_the_rest():
+    extra = [f"x{number}" for number in range(40)]
+    data = (",".join([*COLUMNS, *extra]) + "\n" + GOOD + "," * 40 + "\n").encode()
+
+    batch = imported(data, "extra.csv")
+
+    assert batch.status == ImportBatch.Status.SUCCEEDED
+    assert batch.warnings == [f"Ignored column(s) {', '.join(extra[:10])} … and 30 more."]
+
+
+def test_a_stored_link_that_is_not_http_is_never_rendered_as_a_link(analyst_client):
+    """Whatever wrote it (COPY skips model validation, raw SQL skips everything), a javascript:
+    link on record is shown as no link at all."""
+    batch = imported(raregate_csv(f"{GOOD},https://example.org/gacc"), "good.csv")
+    record = ExportRecord.objects.get(batch=batch)
+    ExportRecord.objects.filter(pk=record.pk).update(source_url="javascript:alert(1)")
+
+    page = analyst_client.get(f"/imports/figures/{record.pk}/").content.decode()
+
+    assert "javascript:" not in page
