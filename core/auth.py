@@ -47,6 +47,20 @@ def client_address(request: HttpRequest) -> str:
         return remote
 
 
+def tokens_revoked_on_password_change(sender, instance, **kwargs) -> None:
+    """A user whose password changes loses their API token: whoever knew the old password may
+    have read the token too. (A pre_save receiver: the password is set in the admin, in forms
+    and by set_password, with no signal of its own.)"""
+    from rest_framework.authtoken.models import Token
+
+    update_fields = kwargs.get("update_fields")
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return
+    stored = sender.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        Token.objects.filter(user_id=instance.pk).delete()
+
+
 def locked_out(
     request: HttpRequest, response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:

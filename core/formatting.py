@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.template.defaultfilters import filesizeformat
+
 NA = "n/a"
 MINUS = "\u2212"
 
@@ -51,3 +53,12 @@ def value_unit_label(unit: str) -> str:
 def day_in_words(value: date) -> str:
     """A date in words, as messages, e-mails and chart notes give it: 10 November 2026."""
     return f"{value.day} {value:%B %Y}"
+
+
+def sizes_compared(size: int, limit: int) -> tuple[str, str]:
+    """A size and its limit in words that never read the same when they differ: in bytes when
+    rounding would make them equal ("100.0 MB" both)."""
+    shown, limit_shown = filesizeformat(size), filesizeformat(limit)
+    if size != limit and shown == limit_shown:
+        return f"{size:,} bytes", f"{limit:,} bytes"
+    return shown, limit_shown

@@ -5,10 +5,12 @@ import sys
 import time
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -24,6 +26,74 @@ class PageLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+NUL_REFUSED = "The address holds a NUL character."
+# Multipart framing and the form's other fields, beside the file itself.
+BODY_FRAMING_BYTES = 64 * 1024
+
+
+def body_limit(path: str) -> int:
+    """The most a request body to this path may hold: an upload's file limit where files are
+    taken (customs files, evidence), else REQUEST_MAX_BYTES."""
+    if path.startswith(("/imports/", "/api/v1/imports/")):
+        return settings.IMPORT_MAX_BYTES + BODY_FRAMING_BYTES
+    if path.startswith(("/approvals/", "/api/v1/approvals/")):
+        return settings.EVIDENCE_MAX_BYTES + BODY_FRAMING_BYTES
+    return settings.REQUEST_MAX_BYTES
+
+
+class BoundedBodyMiddleware:
+    """A body declared larger than its path takes is answered 413 before a byte of it is read
+    (before the CSRF check would read, and spool, the whole form)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = body_limit(request.path_info)
+        if length > limit:
+            message = f"The request body is {length:,} bytes; this address takes {limit:,}."
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain")
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL in the path or the query string is answered 400 before any view reads it: no
+    address legitimately holds one, and PostgreSQL refuses it in a query (forms and the API's
+    serializers refuse it in what is posted)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain")
+        return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in user (or a token) is answered is for that user only: no shared cache
+    and no browser history may keep it (`Cache-Control: private, no-store`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
+
+from core.formatting import sizes_compared
 
 # Magic numbers of the formats we accept; the file name's extension is not trusted.
 SIGNATURES = {
@@ -41,7 +42,7 @@ def validate_evidence_file(file) -> None:
         raise ValidationError(
             "The evidence file is %(size)s; the limit is %(limit)s.",
             code="file_too_large",
-            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+            params=dict(zip(("size", "limit"), sizes_compared(file.size, limit), strict=True)),
         )
     if file.size == 0:
         raise ValidationError("The evidence file is empty.", code="file_empty")

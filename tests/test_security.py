@@ -412,3 +412,88 @@ def test_log_in_and_the_api_still_work_while_the_cache_is_down(people, cache_dow
 
     response = client.get("/api/v1/elements/")
     assert response.status_code == 200
+
+
+# Small ones (issue 13, item 10)
+
+
+def test_a_nul_in_an_address_is_refused_before_any_view_reads_it(analyst_client):
+    api = analyst_client.get("/api/v1/series/%00/")
+    page = analyst_client.get("/charts/", {"series": "\x00"})
+
+    assert api.status_code == 400
+    assert api.json() == {"detail": "The address holds a NUL character."}
+    assert page.status_code == 400
+
+
+def test_what_a_signed_in_user_is_answered_is_never_kept_by_a_cache(
+    analyst_client, analyst, reference_data
+):
+    from rest_framework.authtoken.models import Token
+
+    from tests.licensing.test_views import approval_with_evidence
+
+    user_with_role("cora", COMPLIANCE)
+    approval = approval_with_evidence()
+    token = Token.objects.create(user=analyst)
+    answers = [
+        analyst_client.get("/automakers/"),
+        analyst_client.get(f"/approvals/{approval.pk}/evidence/"),
+        Client().get("/api/v1/automakers/", HTTP_AUTHORIZATION=f"Token {token.key}"),
+    ]
+
+    for response in answers:
+        assert response.status_code == 200
+        assert {"private", "no-store"} <= {
+            part.strip() for part in response["Cache-Control"].split(",")
+        }
+
+
+def test_a_users_api_token_is_revoked_when_the_password_changes(analyst):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=analyst)
+    analyst.last_name = "Renamed"
+    analyst.save()
+    assert Token.objects.filter(pk=token.pk).exists()  # other changes keep it
+
+    analyst.set_password("a-new-password-for-tests")
+    analyst.save()
+
+    assert not Token.objects.filter(user=analyst).exists()
+    response = Client().get("/api/v1/automakers/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 401
+
+
+def test_a_file_one_byte_over_the_limit_is_not_said_to_be_the_limit(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    from exports.services import import_batch_register
+
+    settings.IMPORT_MAX_BYTES = 100 * 1024 * 1024
+    data = ContentFile(b"x" * (settings.IMPORT_MAX_BYTES + 1), name="big.csv")
+
+    with pytest.raises(ValidationError) as refused:
+        import_batch_register(file=data, original_name="big.csv")
+
+    assert refused.value.message_dict["file"] == [
+        "big.csv is 104,857,601 bytes; the limit is 104,857,600 bytes."
+    ]
+
+
+def test_a_body_larger_than_its_address_takes_is_refused_before_it_is_read(analyst_client):
+    def posted(client: Client, path: str, declared: int):
+        # One byte sent, `declared` announced: reading the body would fail.
+        return client.generic(
+            "POST", path, b"x", content_type="text/plain", CONTENT_LENGTH=str(declared)
+        )
+
+    anonymous = posted(Client(), "/login/", 200 * 1024 * 1024)
+    api = posted(analyst_client, "/api/v1/licences/", settings.REQUEST_MAX_BYTES + 1)
+    upload = posted(analyst_client, "/api/v1/imports/", settings.IMPORT_MAX_BYTES + 1024 * 1024)
+
+    assert anonymous.status_code == 413
+    assert api.status_code == 413
+    assert api.json()["detail"].startswith("The request body is 1,048,577 bytes")
+    assert upload.status_code == 413

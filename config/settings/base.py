@@ -56,11 +56,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before sessions and auth, so that their database errors are answered 503 too.
     "core.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.RefuseNulMiddleware",
+    "core.middleware.BoundedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateResponseMiddleware",
     # One JSON line per request, with the user (core.middleware.RequestLogMiddleware).
     "core.middleware.RequestLogMiddleware",
     "core.middleware.PageLoginRequiredMiddleware",
@@ -202,6 +205,8 @@ STORAGES = {
 EVIDENCE_MAX_BYTES = env.int("RAREGATE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # Customs files: the upload limit, and what a compressed file may expand to.
 IMPORT_MAX_BYTES = env.int("RAREGATE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+# The most any other request body may hold (core.middleware.BoundedBodyMiddleware).
+REQUEST_MAX_BYTES = env.int("RAREGATE_REQUEST_MAX_BYTES", default=1024 * 1024)
 # An import whose worker stopped this many times (killed for its memory, say) is failed, not
 # delivered again.
 IMPORT_MAX_ATTEMPTS = env.int("RAREGATE_IMPORT_MAX_ATTEMPTS", default=3)

@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from core.formatting import sizes_compared
 from exports.models import ImportBatch, Series
 from exports.parsers import parse_file
 from exports.parsers.base import ParseFailure, ParseResult
@@ -67,12 +67,8 @@ def import_batch_register(
     """Store an uploaded file as a pending batch; the same bytes again return the first batch."""
     limit = settings.IMPORT_MAX_BYTES
     if file.size > limit:
-        raise ValidationError(
-            {
-                "file": f"{original_name} is {filesizeformat(file.size)}; the limit is "
-                f"{filesizeformat(limit)}."
-            }
-        )
+        size, most = sizes_compared(file.size, limit)
+        raise ValidationError({"file": f"{original_name} is {size}; the limit is {most}."})
     if file.size == 0:
         raise ValidationError({"file": f"{original_name} is empty."})
     sha256 = _sha256(file)
