@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
@@ -16,6 +18,24 @@ SIGNATURES = {
     b"GIF89a": "GIF image",
 }
 ALLOWED = "a PDF, a PNG, JPEG, GIF or WebP image, or a plain-text file"
+# The Content-Type a download of each accepted kind is served with (never the uploaded name's).
+CONTENT_TYPES = {
+    "PDF": "application/pdf",
+    "PNG image": "image/png",
+    "JPEG image": "image/jpeg",
+    "GIF image": "image/gif",
+    "WebP image": "image/webp",
+    "text": "text/plain; charset=utf-8",
+}
+# Text that a browser would run or render as a document: not plain text, whatever its name.
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|\?xml|html|head|body|script|svg|iframe|object|embed|meta|style|math)\b",
+    re.IGNORECASE,
+)
+
+
+# How much of a file is read to tell its kind (markup is looked for in all of it).
+SNIFFED_BYTES = 64 * 1024
 
 
 def sniff_evidence_kind(head: bytes) -> str | None:
@@ -32,7 +52,7 @@ def sniff_evidence_kind(head: bytes) -> str | None:
             # A multi-byte character cut by the end of the sample is still text.
             if error.start < len(head) - 4:
                 return None
-        return "text"
+        return None if _MARKUP.search(head) else "text"
     return None
 
 
@@ -48,10 +68,11 @@ def validate_evidence_file(file) -> None:
         raise ValidationError("The evidence file is empty.", code="file_empty")
     position = file.tell() if hasattr(file, "tell") else 0
     file.seek(0)
-    head = file.read(2048)
+    head = file.read(SNIFFED_BYTES)
     file.seek(position)
     if sniff_evidence_kind(head) is None:
         raise ValidationError(
-            f"The evidence file must be {ALLOWED}; this one is none of those.",
+            f"The evidence file must be {ALLOWED}; this one is none of those "
+            "(markup such as HTML, SVG or script is not plain text).",
             code="file_type",
         )

@@ -19,6 +19,7 @@ from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval
 from licensing.selectors import claim_status
+from licensing.validators import CONTENT_TYPES, SNIFFED_BYTES, sniff_evidence_kind
 from licensing.views.history import change_history
 
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
@@ -56,6 +57,23 @@ class ApprovalDetailView(PageMixin, DetailView):
         return context
 
 
+def inert_download(handle, filename: str) -> FileResponse:
+    """An evidence file as an attachment typed by its content (not by its name), which no
+    browser runs: nosniff, and a sandbox with no script, origin or plugin."""
+    head = handle.read(SNIFFED_BYTES)
+    handle.seek(0)
+    kind = sniff_evidence_kind(head)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 class ApprovalEvidenceView(PermissionRequiredMixin, View):
     permission_required = "licensing.view_approval"
 
@@ -68,7 +86,7 @@ class ApprovalEvidenceView(PermissionRequiredMixin, View):
         except FileNotFoundError as error:
             raise Http404("The evidence file is missing from storage.") from error
         filename = approval.evidence_file_name or PurePath(approval.evidence_file.name).name
-        return FileResponse(handle, as_attachment=True, filename=filename)
+        return inert_download(handle, filename)
 
 
 class ApprovalFormMixin(ServiceFormMixin):
