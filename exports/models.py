@@ -60,7 +60,7 @@ class ImportBatch(models.Model):
         Status.PENDING: {Status.RUNNING, Status.FAILED},
         Status.RUNNING: {Status.RUNNING, Status.SUCCEEDED, Status.FAILED},
         Status.SUCCEEDED: set(),
-        Status.FAILED: set(),
+        Status.FAILED: {Status.PENDING},  # run again (services.import_batch_retry)
     }
     FINISHED = (Status.SUCCEEDED, Status.FAILED)
 

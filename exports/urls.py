@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.ImportUploadView.as_view(), name="batch-create"),
     path("<int:pk>/", views.ImportBatchDetailView.as_view(), name="batch-detail"),
     path("<int:pk>/file/", views.ImportBatchFileView.as_view(), name="batch-file"),
+    path("<int:pk>/retry/", views.ImportBatchRetryView.as_view(), name="batch-retry"),
     path("<int:pk>/errors.csv", views.ImportBatchErrorsView.as_view(), name="batch-errors"),
     path("figures/<int:pk>/", views.FigureHistoryView.as_view(), name="figure-history"),
 ]

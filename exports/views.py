@@ -128,6 +128,21 @@ class ImportUploadView(PageMixin, FormView):
         return redirect("exports:batch-detail", pk=batch.pk)
 
 
+class ImportBatchRetryView(PermissionRequiredMixin, View):
+    """Run a failed import again (POST), from the file it stored."""
+
+    permission_required = "exports.add_importbatch"
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        if batch.status != ImportBatch.Status.FAILED:
+            messages.info(request, f"Import {batch.pk} has not failed: it was not run again.")
+        else:
+            services.import_batch_retry(batch_id=batch.pk)
+            messages.success(request, f"Import {batch.pk} will run again from its file.")
+        return redirect("exports:batch-detail", pk=batch.pk)
+
+
 class ImportBatchListView(FilterPageMixin, FilterView):
     permission_required = "exports.view_importbatch"
     # A batch's row errors can run to megabytes; the list shows only the counts.

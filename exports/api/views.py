@@ -9,7 +9,8 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from exports.api.serializers import (
 )
 from exports.forms import ImportBatchFilter
 from exports.models import ImportBatch
+from exports.services.batches import InvalidTransition
 
 LOCATION = OpenApiParameter(
     "Location",
@@ -93,3 +95,18 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         if not created:
             return Response(data, status=status.HTTP_200_OK)
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+    @extend_schema(
+        summary="Run a failed import again, from the file it stored",
+        request=None,
+        responses={202: ImportBatchDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def retry(self, request: Request, pk: str) -> Response:
+        batch = self.get_object()
+        try:
+            services.import_batch_retry(batch_id=batch.pk)
+        except InvalidTransition as error:
+            raise serializers.ValidationError({"status": [str(error)]}) from error
+        data = self.get_serializer(self.get_queryset().get(pk=batch.pk)).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)

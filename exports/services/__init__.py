@@ -4,6 +4,7 @@ from exports.services.batches import (
     import_batch_process,
     import_batch_progress,
     import_batch_register,
+    import_batch_retry,
     import_batches_requeue,
 )
 
@@ -11,5 +12,6 @@ __all__ = [
     "import_batch_process",
     "import_batch_progress",
     "import_batch_register",
+    "import_batch_retry",
     "import_batches_requeue",
 ]

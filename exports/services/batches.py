@@ -64,7 +64,8 @@ def _enqueue(batch_id: int) -> bool:
 def import_batch_register(
     *, file: File, original_name: str, uploaded_by=None, enqueue: bool = True
 ) -> tuple[ImportBatch, bool]:
-    """Store an uploaded file as a pending batch; the same bytes again return the first batch."""
+    """Store an uploaded file as a pending batch, and whether it will run: the same bytes again
+    return the first batch, run again when it had failed (import_batch_retry)."""
     limit = settings.IMPORT_MAX_BYTES
     if file.size > limit:
         size, most = sizes_compared(file.size, limit)
@@ -73,6 +74,8 @@ def import_batch_register(
         raise ValidationError({"file": f"{original_name} is empty."})
     sha256 = _sha256(file)
     existing = ImportBatch.objects.filter(sha256=sha256).first()
+    if existing is not None and existing.status == Status.FAILED:
+        return import_batch_retry(batch_id=existing.pk, enqueue=enqueue), True
     if existing is not None:
         return existing, False
     try:
@@ -96,6 +99,37 @@ def import_batch_register(
         batch.file.delete(save=False)
         return ImportBatch.objects.get(sha256=sha256), False
     return batch, True
+
+
+@transaction.atomic
+def import_batch_retry(*, batch_id: int, enqueue: bool = True) -> ImportBatch:
+    """Run a failed batch again, from the file it stored: pending, its outcome cleared and its
+    attempts counted from nought (after a fix, or a worker that stopped)."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != Status.FAILED:
+        raise InvalidTransition(f"Import {batch.pk} has not failed: it is {batch.status}.")
+    _transition(
+        batch,
+        Status.PENDING,
+        format="",
+        message="",
+        rows_read=0,
+        rows_stored=0,
+        rows_superseding=0,
+        rows_unchanged=0,
+        rows_skipped=0,
+        rows_in_error=0,
+        skipped_reasons={},
+        errors=[],
+        warnings=[],
+        attempts=0,
+        started_at=None,
+        finished_at=None,
+    )
+    batch.queue_failed = False
+    if enqueue:
+        transaction.on_commit(lambda: _queue(batch))
+    return batch
 
 
 def _announce(batch: ImportBatch, changed: list[dict]) -> None:
@@ -272,13 +306,21 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
 
 
 def import_batches_requeue(*, older_than_seconds: int = 300) -> list[int]:
-    """Enqueue again the batches still pending after a while (e.g. Redis was down)."""
+    """Enqueue again the batches still pending after a while (e.g. Redis was down), and those
+    left running by a worker that died (no worker holds their claim) rather than wait for the
+    broker's visibility timeout."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        ImportBatch.objects.filter(status=Status.PENDING, created_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
+    pending = ImportBatch.objects.filter(status=Status.PENDING, created_at__lt=cutoff)
+    running = ImportBatch.objects.filter(status=Status.RUNNING, started_at__lt=cutoff)
+    ids = list(pending.values_list("pk", flat=True))
+    ids += [pk for pk in running.values_list("pk", flat=True) if not _claimed_elsewhere(pk)]
     for batch_id in ids:
         _enqueue(batch_id)
     return ids
+
+
+def _claimed_elsewhere(batch_id: int) -> bool:
+    """Whether a live worker holds the batch's claim (its session lock); on the embedded
+    default, where tasks run in the web process, no batch stays running."""
+    with _claimed(batch_id) as free:
+        return not free
