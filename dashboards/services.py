@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from core.periods import month_index
 from dashboards.models import MonthlySummary, SummaryRebuild
-from exports.models import ExportRecord
+from exports.models import ExportRecord, ImportBatch
 from exports.selectors import import_batch_changes
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,8 @@ def monthly_summaries_rebuild() -> int:
     """Replace every summary in one transaction, so readers see the old set or the new one."""
     with connection.cursor() as cursor:
         _lock(cursor)
+        # The imports committed by now are in what follows (the owed rebuilds it settles).
+        owed = list(ImportBatch.objects.filter(summaries_owed=True).values_list("pk", flat=True))
         if connection.vendor == "postgresql":
             # Sort a million rows in memory rather than in temporary files.
             cursor.execute("SET LOCAL work_mem = '256MB'")
@@ -168,6 +171,7 @@ def monthly_summaries_rebuild() -> int:
     count = MonthlySummary.objects.count()
     # The new version commits with the summaries: no reader sees one without the other.
     SummaryRebuild.objects.create(kind=SummaryRebuild.Kind.FULL, summaries=count)
+    ImportBatch.objects.filter(pk__in=owed).update(summaries_owed=False)
     logger.info("Rebuilt %s monthly summaries", count)
     return count
 
@@ -187,6 +191,8 @@ def monthly_summaries_update(*, batch_id: int, changed: list[dict] | None = None
     if changed is None:
         changed = import_batch_changes(batch_id=batch_id)
     scopes = sorted({Scope.of(entry) for entry in changed}, key=lambda s: (s.series_id, s.partner))
+    # Settled with this transaction (the full rebuild below settles it too).
+    ImportBatch.objects.filter(pk=batch_id).update(summaries_owed=False)
     if not scopes:
         return 0  # nothing changed: the summaries, and what was derived from them, still hold
     reach = sum(scope.months for scope in scopes)
@@ -231,3 +237,15 @@ def monthly_summaries_update(*, batch_id: int, changed: list[dict] | None = None
     )
     logger.info("Rebuilt %s monthly summaries of %s series-partner pairs", written, len(scopes))
     return written
+
+
+def monthly_summaries_owed(*, settled_after_seconds: int = 30) -> list[int]:
+    """Rebuild the summaries still owed to imports committed a while ago (their message was
+    lost: Redis down, a worker gone), one import at a time; the ids done."""
+    cutoff = timezone.now() - timedelta(seconds=settled_after_seconds)
+    owed = ImportBatch.objects.filter(summaries_owed=True, finished_at__lt=cutoff)
+    done = []
+    for batch_id in owed.order_by("finished_at").values_list("pk", flat=True):
+        monthly_summaries_update(batch_id=batch_id)
+        done.append(batch_id)
+    return done

@@ -5,7 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from dashboards.services import monthly_summaries_rebuild, monthly_summaries_update
+from dashboards.services import (
+    monthly_summaries_owed,
+    monthly_summaries_rebuild,
+    monthly_summaries_update,
+)
 
 # Worth a retry: the database went away for a moment.
 TEMPORARY_ERRORS = (OperationalError, InterfaceError)
@@ -29,3 +33,9 @@ def monthly_summaries_refresh() -> int:
 def monthly_summaries_refresh_after_import(batch_id: int, changed: list[dict] | None = None) -> int:
     """Rebuild the monthly summaries that a committed import's changes reach."""
     return monthly_summaries_update(batch_id=batch_id, changed=changed)
+
+
+@shared_task(**REBUILD)
+def monthly_summaries_settle() -> list[int]:
+    """Rebuild what imports committed a while ago still owe (beat, every minute)."""
+    return monthly_summaries_owed()

@@ -92,6 +92,9 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Set in the transaction that stores its figures, cleared by the rebuild of the summaries
+    # they reach: a rebuild whose message was lost (Redis down) is still owed, and done.
+    summaries_owed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -113,6 +116,11 @@ class ImportBatch(models.Model):
             models.Index(fields=["status", "created_at"]),
             # The imports list's order.
             models.Index(fields=["-created_at", "-id"], name="batch_newest_first"),
+            models.Index(
+                fields=["finished_at"],
+                name="batch_summaries_owed",
+                condition=Q(summaries_owed=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -115,6 +115,11 @@ class ImportUploadView(PageMixin, FormView):
                 f"Stored as import {batch.pk}; the import queue is unreachable, so it will "
                 "start automatically once it is back (checked every few minutes).",
             )
+        elif getattr(batch, "retried", False):
+            messages.success(
+                self.request,
+                f"This file failed before as import {batch.pk}: it will run again.",
+            )
         elif created:
             messages.success(
                 self.request,

@@ -134,6 +134,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dashboards.tasks.monthly_summaries_refresh",
         "schedule": env.int("RAREGATE_SUMMARY_REFRESH_SECONDS", default=6 * 3600),
     },
+    # A rebuild owed to an import whose message was lost (Redis down) is done within a minute.
+    "settle-owed-summaries": {
+        "task": "dashboards.tasks.monthly_summaries_settle",
+        "schedule": 60,
+    },
     "requeue-pending-imports": {
         "task": "exports.tasks.import_batches_requeue",
         "schedule": 300,

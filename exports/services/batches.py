@@ -127,6 +127,7 @@ def import_batch_retry(*, batch_id: int, enqueue: bool = True) -> ImportBatch:
         finished_at=None,
     )
     batch.queue_failed = False
+    batch.retried = True  # for the caller's message
     if enqueue:
         transaction.on_commit(lambda: _queue(batch))
     return batch
@@ -298,6 +299,7 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
             skipped_reasons=dict(result.skipped),
             warnings=warnings,
             finished_at=timezone.now(),
+            summaries_owed=bool(counts.changed),
         )
         transaction.on_commit(lambda: _report(batch, "succeeded"))
         transaction.on_commit(lambda: _announce(batch, counts.changed))

@@ -6,10 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from dashboards import receivers, services
@@ -209,6 +210,45 @@ def test_an_import_rebuilds_the_summaries_of_an_empty_dashboard(django_capture_o
     incremental = stored()
     monthly_summaries_rebuild()
     assert {k: c for k, (_, c) in incremental.items()} == {k: c for k, (_, c) in stored().items()}
+
+
+def test_a_rebuild_whose_message_was_lost_is_owed_and_done_within_a_minute(
+    summarised, django_capture_on_commit_callbacks
+):
+    """Redis down as an import commits: the rebuild cannot be sent, but it is owed in the
+    database, and the task beat runs every minute does it, with no new upload."""
+    with mock.patch.object(
+        receivers.monthly_summaries_refresh_after_import,
+        "delay",
+        side_effect=ConnectionError("Redis is down"),
+    ):
+        batch = imported(django_capture_on_commit_callbacks, MAGNETS, [("2024-06", 1.5)], "DEU")
+    batch.refresh_from_db()
+    before = stored()
+    assert batch.summaries_owed  # committed with its figures
+
+    with time_machine.travel(batch.finished_at + timedelta(seconds=31)):
+        done = services.monthly_summaries_owed()
+
+    batch.refresh_from_db()
+    assert done == [batch.pk]
+    assert not batch.summaries_owed
+    assert stored() != before
+    assert services.monthly_summaries_owed() == []  # settled once
+    schedule = settings.CELERY_BEAT_SCHEDULE["settle-owed-summaries"]
+    assert (schedule["task"], schedule["schedule"]) == (
+        "dashboards.tasks.monthly_summaries_settle",
+        60,
+    )
+
+
+def test_a_full_rebuild_settles_what_imports_owe(summarised):
+    batch = import_rows(MAGNETS, [("2024-06", 2.5)], partner="DEU")
+    assert ImportBatch.objects.get(pk=batch.pk).summaries_owed
+
+    monthly_summaries_rebuild()
+
+    assert not ImportBatch.objects.get(pk=batch.pk).summaries_owed
 
 
 SQLITE_SCRIPT = """

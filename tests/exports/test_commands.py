@@ -159,25 +159,23 @@ def test_an_empty_file_is_refused_and_nothing_is_stored(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_file_whose_earlier_import_failed_says_so_and_fails(tmp_path):
+def test_a_file_whose_earlier_import_failed_runs_again_and_fails_again(tmp_path):
     content = (HEADER + "gacc-rare-earths,2019-01,,lots,,,\n").encode()
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    batch = ImportBatchFactory(
-        sha256=hashlib.sha256(content).hexdigest(),
-        status=ImportBatch.Status.FAILED,
-        message="1 row error(s): nothing was stored.",
-        errors=[{"line": 2, "column": "tonnes", "message": "tonnes is not a number: 'lots'"}],
-    )
+    with pytest.raises(CommandError):
+        call_command("import_exports", str(path), stdout=StringIO())
+    batch = ImportBatch.objects.get()
     out = StringIO()
 
     with pytest.raises(CommandError):
         call_command("import_exports", str(path), stdout=out)
 
     text = out.getvalue()
-    assert f"Already imported as import {batch.pk} (failed): not imported again." in text
+    assert f"Failed before as import {batch.pk}: run again." in text
     assert "  line 2, column tonnes: tonnes is not a number: 'lots'" in text
     assert ImportBatch.objects.count() == 1
+    assert ImportBatch.objects.get().attempts == 1  # counted afresh
 
 
 @pytest.mark.django_db

@@ -56,7 +56,9 @@ class Command(BaseCommand):
             )
             self.summary(batch)
             return batch.status == Status.SUCCEEDED
-        if not created:
+        if getattr(batch, "retried", False):
+            self.stdout.write(f"  Failed before as import {batch.pk}: run again.")
+        elif not created:
             # Registered before but never run (no worker, or a run cut short): run it now.
             self.stdout.write(f"  Already uploaded as import {batch.pk}, still {batch.status}.")
         started = time.monotonic()
