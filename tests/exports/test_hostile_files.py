@@ -222,3 +222,22 @@ def test_a_stored_link_that_is_not_http_is_never_rendered_as_a_link(analyst_clie
     page = analyst_client.get(f"/imports/figures/{record.pk}/").content.decode()
 
     assert "javascript:" not in page
+
+
+def test_an_xls_workbook_with_cells_far_apart_is_refused_before_its_rows_are_kept():
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    sheet.write(0, 250, "x")  # column IQ
+    sheet.write(60_000, 0, "y")
+    out = io.BytesIO()
+    book.save(out)
+
+    batch = imported(out.getvalue(), "far.xls")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert batch.message.startswith(
+        "Sheet 'Sheet1' uses the range A1:IQ60001 (60,001 rows × 251 columns)"
+    )
+    assert peak_mib(parse_text, out.getvalue()) < 300
