@@ -98,6 +98,34 @@ def test_an_upload_while_redis_is_down_is_imported_once_redis_is_back(
     assert ExportRecord.objects.filter(batch=batch).count() == batch.rows_stored
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_import_committed_while_redis_is_down_is_summarised_within_a_minute_of_its_return(
+    real_worker, private_redis
+):
+    """The import commits, its rebuild cannot be sent: it is owed in the database, and the
+    worker's beat settles it once Redis is back, with no new upload."""
+    services_or_skip()
+    env = app_environment(
+        database_url=suite_database_url(),
+        redis_url=private_redis.url(0),
+        media_root=Path(settings.MEDIA_ROOT),
+    )
+    private_redis.stop()
+
+    manage(env, "import_exports", str(ROOT / "data" / "exports" / "gacc_rare_earths_monthly.csv"))
+
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.summaries_owed) == (ImportBatch.Status.SUCCEEDED, True)
+    assert MonthlySummary.objects.count() == 0
+    private_redis.start()  # the same port: the broker is back
+    real_worker(private_redis.url(0), beat=True)
+
+    wait_for(lambda: not ImportBatch.objects.get().summaries_owed, timeout=90, step=0.5)
+    assert (
+        MonthlySummary.objects.filter(series__code="gacc-rare-earths").count() == batch.rows_stored
+    )
+
+
 # --- b. PostgreSQL stopped and started while the app runs --------------------------------------
 
 # Run in the private database by `manage.py shell`: migrate, then a Compliance user with a

@@ -92,7 +92,7 @@ class Worker:
     """`celery worker` in a subprocess, pointed at the test database and the test media, and at
     the suite's Redis unless given another one (a test's private redis-server)."""
 
-    def __init__(self, redis_url: str | None = None) -> None:
+    def __init__(self, redis_url: str | None = None, *, beat: bool = False) -> None:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
@@ -121,6 +121,9 @@ class Worker:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                # With beat inside (-B): the schedule of config/settings, its state in a file of
+                # its own.
+                *(["-B", f"--schedule={log_path.with_suffix('.beat')}"] if beat else []),
             ],
             cwd=ROOT,
             env=env,
@@ -149,8 +152,8 @@ def real_worker():
     celery_app.conf.task_always_eager = False
     workers: list[Worker] = []
 
-    def start(redis_url: str | None = None) -> Worker:
-        workers.append(Worker(redis_url))
+    def start(redis_url: str | None = None, *, beat: bool = False) -> Worker:
+        workers.append(Worker(redis_url, beat=beat))
         return workers[-1]
 
     yield start
