@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from core.links import web_url
 from core.periods import period_label
 from exports.models import ExportRecord, ImportBatch, Series
 
@@ -52,7 +53,7 @@ class MonthlySummary(models.Model):
         db_index=False,
         related_name="+",
     )
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
 
     class Meta:
         ordering = ["series", "partner", "period_start"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.links import web_url
 from core.periods import period_label
 
 
@@ -149,7 +150,7 @@ class ExportRecord(models.Model):
     tonnes = models.DecimalField(max_digits=18, decimal_places=3)
     value = models.DecimalField(max_digits=22, decimal_places=3, null=True, blank=True)
     value_unit = models.CharField(max_length=10, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.PROTECT, related_name="records", db_index=False
     )

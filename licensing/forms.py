@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from core.forms import ServiceErrorsMixin, ServiceModelForm
+from core.links import web_url
 from licensing.models import (
     Approval,
     Automaker,
@@ -40,6 +41,7 @@ def source_url_field(help_text: str) -> forms.URLField:
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[web_url],
         help_text=help_text,
     )
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from core.links import web_url
 from licensing.validators import validate_evidence_file
 
 
@@ -83,7 +84,7 @@ class ControlMeasure(models.Model):
     elements = models.ManyToManyField(Element, blank=True, related_name="control_measures")
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="control_measures")
     title = models.TextField()
-    source_url = models.URLField(max_length=500)
+    source_url = models.URLField(max_length=500, validators=[web_url])
 
     class Meta:
         ordering = ["effective_from", "reference"]
@@ -140,7 +141,7 @@ class Exporter(models.Model):
     city = models.CharField(max_length=100, blank=True)
     province = models.CharField(max_length=100, blank=True)
     stock_code = models.CharField(max_length=20, blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
 
     history = HistoricalRecords()
 
@@ -227,7 +228,7 @@ class SupplyLink(models.Model):
     valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
     evidence = models.TextField(help_text="What says so: a filing, a statement, a contract.")
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -369,7 +370,7 @@ class Licence(models.Model):
         max_length=10, choices=RenewalStatus.choices, default=RenewalStatus.UNKNOWN
     )
     notes = models.TextField(blank=True)
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -501,7 +502,7 @@ class LicenceTransition(models.Model):
     status = models.CharField(max_length=12, choices=Licence.Status.choices)
     effective_on = models.DateField()
     reason = models.TextField()
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -576,7 +577,7 @@ class Approval(models.Model):
     evidence_grade = models.CharField(max_length=20, choices=EvidenceGrade.choices)
     claimed_on = models.DateField()
     statement = models.TextField()
-    source_url = models.URLField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     evidence_file = models.FileField(
         upload_to=evidence_upload_to, blank=True, validators=[validate_evidence_file]
     )

@@ -142,7 +142,11 @@ def test_authentication_and_sessions_are_djangos_own():
 
     assert "django.contrib.auth.middleware.AuthenticationMiddleware" in settings["middleware"]
     assert settings["sessions"] == "django.contrib.sessions.backends.db"
-    assert settings["authentication_backends"] == ["django.contrib.auth.backends.ModelBackend"]
+    # django-axes' backend only refuses a locked-out log-in; Django's own authenticates.
+    assert settings["authentication_backends"] == [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
     assert settings["api_authentication"] == [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.links import is_web_link
+
 register = template.Library()
 
 NONE = "—"
@@ -42,7 +44,7 @@ def web_link(url: str | None) -> str:
     """The URL when it is an http(s) link, else "": a stored link is shown only as that, whatever
     wrote it (javascript: and data: URLs are never rendered as links)."""
     url = (url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    return url if is_web_link(url) else ""
 
 
 @register.filter

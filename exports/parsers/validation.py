@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 
+from core.links import web_url
 from core.periods import parse_period
 
 from .base import NORMALISED_COLUMNS, VALUE_UNITS, RowError
@@ -28,7 +28,6 @@ _COLUMN_ORDER = ["series", "period", "partner", "tonnes", "value", "value_unit",
 # source URL 500 characters): larger is a row error, found before any write.
 MAX_TONNES, MAX_VALUE = 10.0**15, 10.0**19
 MAX_URL_LENGTH = 500
-_URL = URLValidator(schemes=["http", "https"])
 _TEXT_COLUMNS = ["series", "period_start", "period_end", "partner", "value_unit", "source_url"]
 
 
@@ -257,7 +256,7 @@ def _url_problem(url: str) -> str | None:
     if len(url) > MAX_URL_LENGTH:
         return f"source_url is {len(url):,} characters long: at most {MAX_URL_LENGTH}"
     try:
-        _URL(url)
+        web_url(url)
     except ValidationError:
         return f"source_url '{shown}' is not an http or https link"
     return None

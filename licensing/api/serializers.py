@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 from simple_history.models import DeletedObject
 
+from core.links import web_url
 from licensing.history import Version
 from licensing.models import (
     Approval,
@@ -161,7 +162,9 @@ class SupplyLinkInputSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
     evidence = serializers.CharField()
-    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    source_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, validators=[web_url]
+    )
 
 
 class LicencePartySerializer(serializers.ModelSerializer):
@@ -239,7 +242,9 @@ class LicenceTransitionInputSerializer(serializers.Serializer):
     )
     effective_on = serializers.DateField(help_text="The day the change takes effect.")
     reason = serializers.CharField(max_length=2000)
-    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    source_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, validators=[web_url]
+    )
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -367,7 +372,9 @@ class LicenceInputSerializer(serializers.Serializer):
     )
     renewal_status = serializers.ChoiceField(choices=Licence.RenewalStatus.choices, required=False)
     notes = serializers.CharField(required=False, allow_blank=True)
-    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    source_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, validators=[web_url]
+    )
 
 
 @extend_schema_serializer(component_name="Approval")
@@ -396,7 +403,9 @@ class ApprovalInputSerializer(serializers.Serializer):
     evidence_grade = serializers.ChoiceField(choices=Approval.EvidenceGrade.choices)
     claimed_on = serializers.DateField()
     statement = serializers.CharField()
-    source_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    source_url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, validators=[web_url]
+    )
     evidence_file = serializers.FileField(
         required=False, help_text="A PDF, image or plain-text file (multipart upload)."
     )

@@ -639,3 +639,14 @@ def test_a_code_with_a_nul_character_is_an_unknown_code_not_a_server_error(compl
     assert response.status_code == 400
     assert "elements" in response.json()
     assert not Licence.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["ftp://files.example.org/notice.pdf", "javascript:alert(1)"])
+def test_a_source_url_must_be_an_http_or_https_link(compliance_client, url):
+    payload = licence_payload(ExporterFactory()) | {"source_url": url}
+
+    response = post_json(compliance_client, f"{API}/licences/", payload)
+
+    assert response.status_code == 400
+    assert "source_url" in response.json()
+    assert not Licence.objects.exists()
