@@ -28,7 +28,6 @@ from tests.conftest import client_for, user_with_role
 from tests.dashboards.test_summaries import import_data_file
 from tests.exports.test_views import ImportBatchFactory
 from tests.licensing.test_views import PDF, approval_with_evidence
-from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -258,19 +257,25 @@ def test_failed_log_ins_are_recorded_for_the_admin(people):
     assert admin.get("/admin/axes/accessattempt/").status_code == 200
 
 
-@override_settings(
-    CACHES={
+def test_lockout_still_counts_while_redis_is_down(people, private_redis, settings):
+    # The cache on a private redis-server, then that server stopped.
+    settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": private_redis.url(1),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 0.2,
+                "SOCKET_TIMEOUT": 0.2,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
-)
-def test_lockout_still_counts_while_redis_is_down(people):
+    private_redis.stop()
+
     client = fail_from("203.0.113.7")
 
     assert log_in(client, "ana").status_code == 429
+    assert log_in(Client(REMOTE_ADDR="198.51.100.1"), "ana").status_code == 302
 
 
 def test_the_admin_log_in_goes_through_the_throttled_page():
