@@ -35,8 +35,8 @@ BODY_FRAMING_BYTES = 64 * 1024
 
 def body_limit(path: str) -> int:
     """The most a request body to this path may hold: an upload's file limit where files are
-    taken (customs files, evidence), else REQUEST_MAX_BYTES."""
-    if path.startswith(("/imports/", "/api/v1/imports/")):
+    taken (customs files, evidence, the admin's forms), else REQUEST_MAX_BYTES."""
+    if path.startswith(("/imports/", "/api/v1/imports/", "/admin/")):
         return settings.IMPORT_MAX_BYTES + BODY_FRAMING_BYTES
     if path.startswith(("/approvals/", "/api/v1/approvals/")):
         return settings.EVIDENCE_MAX_BYTES + BODY_FRAMING_BYTES
