@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Q
 
 from licensing.models import Approval, ControlMeasure, Importer, Licence, SupplyLink
-from licensing.selectors import licences_expiring, measures_in_force, normalise_hs_code
+from licensing.selectors import hs_code_matches, licences_expiring, measures_in_force
 
 
 class LicenceFilter(django_filters.FilterSet):
@@ -42,7 +42,7 @@ class ControlMeasureFilter(django_filters.FilterSet):
     )
 
     def filter_hs_code(self, queryset, name, value):
-        return queryset.filter(hs_codes__code=normalise_hs_code(value)).distinct()
+        return queryset.filter(hs_code_matches(value, "hs_codes__code")).distinct()
 
     def filter_in_force_on(self, queryset, name, value):
         return queryset.filter(pk__in=measures_in_force(on=value).values("pk"))

@@ -363,9 +363,21 @@ def automaker_status(*, automaker: Automaker, on: date | None = None) -> Automak
 
 
 def normalise_hs_code(code: str) -> str:
-    """'850511', '8505.11' and '8505 11' all name HS 8505.11."""
+    """'850511', '8505.11' and '8505 11' all name HS 8505.11 (and '8505111000' China's
+    10-digit 8505.111000)."""
     digits = re.sub(r"\D", "", code)
     return f"{digits[:4]}.{digits[4:]}" if len(digits) > 4 else digits
+
+
+def hs_code_matches(code: str, field: str = "code") -> Q:
+    """The stored codes (`field`) that a code matches by hierarchy, both ways: those it falls
+    under (a measure on HS 8505.11 applies to 8505111000) and those under it (HS 8505 takes in
+    8505.11). No match for fewer than two digits."""
+    digits = re.sub(r"\D", "", code)
+    if len(digits) < 2:
+        return Q(pk__in=[])
+    broader = [normalise_hs_code(digits[:length]) for length in range(2, len(digits) + 1)]
+    return Q(**{f"{field}__in": broader}) | Q(**{f"{field}__startswith": normalise_hs_code(digits)})
 
 
 def measures_in_force(
@@ -387,7 +399,7 @@ def measures_in_force(
     if element:
         measures = measures.filter(elements__symbol__iexact=element)
     if hs_code:
-        measures = measures.filter(hs_codes__code=normalise_hs_code(hs_code))
+        measures = measures.filter(hs_code_matches(hs_code, "hs_codes__code"))
     return measures.distinct().prefetch_related("elements", "hs_codes")
 
 

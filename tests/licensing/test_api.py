@@ -650,3 +650,11 @@ def test_a_source_url_must_be_an_http_or_https_link(compliance_client, url):
     assert response.status_code == 400
     assert "source_url" in response.json()
     assert not Licence.objects.exists()
+
+
+def test_the_measures_api_finds_the_measures_over_a_ten_digit_code(analyst_client, reference_data):
+    over_magnets = analyst_client.get(f"{API}/control-measures/", {"hs_code": "8505111000"}).json()
+    dotted = analyst_client.get(f"{API}/control-measures/", {"hs_code": "8505.11"}).json()
+
+    assert over_magnets["count"] > 0
+    assert over_magnets == dotted

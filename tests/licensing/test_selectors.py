@@ -247,6 +247,23 @@ class TestMeasuresInForce:
         assert list(measures_in_force(on=on, hs_code="8505.11", element="Dy")) == [named]
         assert list(measures_in_force(on=on, hs_code="2846.90")) == []
 
+    def test_a_code_matches_the_measures_of_the_codes_above_and_below_it(self):
+        magnets = HsCodeFactory(code="8505.11")
+        on_magnets = ControlMeasureFactory()
+        on_magnets.hs_codes.add(magnets)
+        on_a_tariff_line = ControlMeasureFactory()
+        on_a_tariff_line.hs_codes.add(HsCodeFactory(code="2805.301910"))
+
+        on = date(2025, 6, 1)
+
+        # China's 10-digit code falls under HS 8505.11; the chapter heading takes it in.
+        for code in ("8505111000", "8505.11.10.00", "8505 11", "8505"):
+            assert list(measures_in_force(on=on, hs_code=code)) == [on_magnets], code
+        assert list(measures_in_force(on=on, hs_code="2805301910")) == [on_a_tariff_line]
+        assert list(measures_in_force(on=on, hs_code="280530")) == [on_a_tariff_line]
+        assert list(measures_in_force(on=on, hs_code="2805301990")) == []
+        assert list(measures_in_force(on=on, hs_code="8")) == []
+
     def test_on_the_reference_data_no_57_is_suspended_in_2026_and_back_after_10_november(
         self, reference_data
     ):
