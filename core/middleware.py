@@ -33,6 +33,13 @@ NUL_REFUSED = "The address holds a NUL character."
 BODY_FRAMING_BYTES = 64 * 1024
 
 
+def refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A request refused before any view: JSON for the API, plain text otherwise."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain")
+
+
 def body_limit(path: str) -> int:
     """The most a request body to this path may hold: an upload's file limit where files are
     taken (customs files, evidence, the admin's forms), else REQUEST_MAX_BYTES."""
@@ -58,9 +65,7 @@ class BoundedBodyMiddleware:
         limit = body_limit(request.path_info)
         if length > limit:
             message = f"The request body is {length:,} bytes; this address takes {limit:,}."
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=413)
-            return HttpResponse(message, status=413, content_type="text/plain")
+            return refused(request, message, 413)
         return self.get_response(request)
 
 
@@ -75,9 +80,7 @@ class RefuseNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path_info or "%00" in query or "\x00" in query:
-            if request.path_info.startswith("/api/"):
-                return JsonResponse({"detail": NUL_REFUSED}, status=400)
-            return HttpResponse(NUL_REFUSED, status=400, content_type="text/plain")
+            return refused(request, NUL_REFUSED, 400)
         return self.get_response(request)
 
 
