@@ -10,11 +10,13 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from core.periods import months_uncovered, period_label
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.models import Series
 from licensing.models import ControlMeasure, Licence
+from licensing.states import State, state_on
 
 HEADLINE_SERIES = "gacc-rare-earths"
 SUMMARY_COLUMNS = [
@@ -219,36 +221,55 @@ def _merged(names: list[str], suffix: str) -> str:
     return "; ".join(names) + suffix
 
 
-def policy_events() -> pd.DataFrame:
-    """Dates to mark on charts: measures taking effect, suspensions, general licences, expiries,
-    all of them (a chart keeps those of its months).
+def _measure_events(measure: ControlMeasure, today: date):
+    """(day, kind, suffix) of what happened to a measure, as known today (licensing.states):
+    never "in force" on a day it was suspended or not yet effective."""
+    if measure.kind == ControlMeasure.Kind.GENERAL_LICENCES_ISSUED:
+        yield measure.effective_from, "general_licences", ""
+        return
+    effective = state_on(measure, measure.effective_from)
+    if effective.state == State.IN_FORCE:
+        yield measure.effective_from, "measure", " in force"
+    elif effective.state == State.SUSPENDED:
+        yield measure.announced_on, "measure", " announced (suspended before it took effect)"
+    start = measure.suspended_from
+    if start is not None and state_on(measure, start - timedelta(days=1)).state == State.IN_FORCE:
+        yield start, "suspension_start", " suspended"
+    ends = measure.pause_ends_on
+    if ends is None or (measure.kind == ControlMeasure.Kind.SUSPENSION and measure.suspends.all()):
+        # A suspension's end is told by the measures it suspends.
+        return
+    after = ends + timedelta(days=1)
+    if after > today:
+        yield after, "suspension_end", " suspension ends"
+        return
+    state = state_on(measure, after)
+    was_in_force = effective.state == State.IN_FORCE
+    suffix = {
+        State.AWAITING_CONFIRMATION: " suspension ended — awaiting confirmation",
+        State.EXTENDED: " suspension extended",
+        State.ENDED: " ended",
+        State.IN_FORCE: " back in force" if was_in_force else " in force",
+    }[state.state]
+    yield after, "suspension_end", suffix
+
+
+def policy_events(*, today: date | None = None) -> pd.DataFrame:
+    """Dates to mark on charts: measures taking effect, suspensions and their ends as known
+    today, general licences, expiries, all of them (a chart keeps those of its months).
 
     Events of one kind on one day are merged ("Nos. 57, 61, 62 suspended").
     """
-    grouped: dict[tuple[date, str], list[str]] = {}
-
-    def add(day: date, kind: str, name: str) -> None:
-        grouped.setdefault((day, kind), []).append(name)
-
-    for measure in ControlMeasure.objects.order_by("effective_from", "reference"):
-        if measure.kind == ControlMeasure.Kind.GENERAL_LICENCES_ISSUED:
-            add(measure.effective_from, "general_licences", measure.reference)
-        else:
-            add(measure.effective_from, "measure", _short(measure.reference))
-        if measure.suspended_from:
-            add(measure.suspended_from, "suspension_start", _short(measure.reference))
-        if measure.suspended_until:
-            day_after = measure.suspended_until + timedelta(days=1)
-            add(day_after, "suspension_end", _short(measure.reference))
-    suffixes = {
-        "measure": " in force",
-        "general_licences": "",
-        "suspension_start": " suspended",
-        "suspension_end": " back in force",
-    }
+    today = today or timezone.localdate()
+    grouped: dict[tuple[date, str, str], list[str]] = {}
+    measures = ControlMeasure.objects.select_related("suspended_by").prefetch_related("suspends")
+    for measure in measures.order_by("effective_from", "reference"):
+        for day, kind, suffix in _measure_events(measure, today):
+            name = measure.reference if kind == "general_licences" else _short(measure.reference)
+            grouped.setdefault((day, kind, suffix), []).append(name)
     events = [
-        {"date": day, "label": _merged(names, suffixes[kind]), "kind": kind}
-        for (day, kind), names in grouped.items()
+        {"date": day, "label": _merged(names, suffix), "kind": kind}
+        for (day, kind, suffix), names in grouped.items()
     ]
     expiries = (
         Licence.objects.filter(status=Licence.Status.ISSUED, valid_until__isnull=False)

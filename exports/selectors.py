@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Max, Min, Q, QuerySet
 
-from exports.models import ExportRecord
+from exports.models import ExportRecord, Series
 
 
 def figure_history(
@@ -45,3 +45,19 @@ def import_batch_changes(*, batch_id: int) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def _digits(code: str) -> str:
+    return "".join(character for character in code if character.isdigit())
+
+
+def series_measuring(codes: set[str]) -> list[Series]:
+    """The series whose HS codes are in hierarchy with any of the codes, both ways (a series of
+    HS 8505.11 measures 8505111000; one of 2805.30 is measured under HS 2805)."""
+    wanted = [_digits(code) for code in codes if len(_digits(code)) >= 4]
+    found = []
+    for series in Series.objects.order_by("id"):
+        own = [_digits(code) for code in series.hs_codes.split(";") if code.strip()]
+        if any(a.startswith(b) or b.startswith(a) for a in own for b in wanted):
+            found.append(series)
+    return found

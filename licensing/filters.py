@@ -5,8 +5,16 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from licensing.models import Approval, ControlMeasure, Importer, Licence, SupplyLink
-from licensing.selectors import hs_code_matches, licences_expiring, measures_in_force
+from licensing.controls import measures_in_force
+from licensing.models import (
+    Approval,
+    ControlMeasure,
+    EntityListEntry,
+    Importer,
+    Licence,
+    SupplyLink,
+)
+from licensing.selectors import hs_code_matches, licences_expiring
 
 
 class LicenceFilter(django_filters.FilterSet):
@@ -45,7 +53,7 @@ class ControlMeasureFilter(django_filters.FilterSet):
         return queryset.filter(hs_code_matches(value, "hs_codes__code")).distinct()
 
     def filter_in_force_on(self, queryset, name, value):
-        return queryset.filter(pk__in=measures_in_force(on=value).values("pk"))
+        return queryset.filter(pk__in=[measure.pk for measure in measures_in_force(on=value)])
 
     class Meta:
         model = ControlMeasure
@@ -81,3 +89,22 @@ class SupplyLinkFilter(django_filters.FilterSet):
 
     def filter_importer(self, queryset, name, value):
         return queryset.filter(Q(supplier_importer=value) | Q(customer_importer=value))
+
+
+class EntityListEntryFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(
+        method="filter_name", label="Name contains (English or Chinese)"
+    )
+    listed_on = django_filters.DateFilter(
+        method="filter_listed_on", label="Listed on this date, not yet delisted (YYYY-MM-DD)"
+    )
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(name_en__icontains=value) | Q(name_zh__icontains=value))
+
+    def filter_listed_on(self, queryset, name, value):
+        return queryset.filter(listed_on__lte=value).exclude(delisted_on__lte=value)
+
+    class Meta:
+        model = EntityListEntry
+        fields = ["list", "country_code", "confidence"]

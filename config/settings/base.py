@@ -265,6 +265,9 @@ SPECTACULAR_SETTINGS = {
         "LicenceStatusEnum": "licensing.models.Licence.Status",
         "LicenceTransitionStatusEnum": "licensing.services.TRANSITION_CHOICES",
         "CoverStatusEnum": "licensing.selectors.CoverStatus",
+        "ControlMeasureKindEnum": "licensing.models.ControlMeasure.Kind",
+        "ControlItemFormEnum": "licensing.models.ControlItem.Form",
+        "MeasureStateEnum": "licensing.states.State",
     },
 }
 

@@ -14,3 +14,13 @@ class ModelPermissions(permissions.DjangoModelPermissions):
         "HEAD": ["%(app_label)s.view_%(model_name)s"],
         "OPTIONS": ["%(app_label)s.view_%(model_name)s"],
     }
+
+
+def may(permission: str) -> type[permissions.BasePermission]:
+    """A permission class for a view without a model of its own (a POST that stores nothing)."""
+
+    class May(permissions.BasePermission):
+        def has_permission(self, request, view) -> bool:
+            return bool(request.user and request.user.has_perm(permission))
+
+    return May

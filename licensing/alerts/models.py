@@ -28,7 +28,7 @@ class Alert(models.Model):
         LICENCE_EXPIRING_1 = "licence_expiring_1", "Licence expires within 1 day"
         LICENCE_EXPIRED = "licence_expired", "Licence expired"
         SUSPENSION_ENDING = "suspension_ending", "Suspension ends within 30 days"
-        SUSPENSION_LAPSED = "suspension_lapsed", "Suspension lapsed"
+        SUSPENSION_LAPSED = "suspension_lapsed", "Suspension ended"
         APPROVAL_LICENCE_EXPIRED = "approval_licence_expired", "Approval's licence expired"
         AUTOMAKER_STATUS_CHANGED = "automaker_status_changed", "Automaker's cover changed"
 

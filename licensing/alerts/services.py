@@ -19,6 +19,7 @@ from licensing.selectors import (
     licences_ended,
     licences_expiring,
 )
+from licensing.states import State, state_on
 
 EXPIRY_THRESHOLDS = {
     30: Alert.Kind.LICENCE_EXPIRING_30,
@@ -82,46 +83,60 @@ def _licence_candidates(on: date) -> list[Candidate]:
     return candidates
 
 
+def _pause_end(measure: ControlMeasure) -> date | None:
+    """The end of the measure's pause now in question: an extension's, else the suspension's."""
+    if measure.outcome == ControlMeasure.Outcome.EXTENDED:
+        return measure.extended_until
+    return measure.pause_ends_on
+
+
 def _measure_candidates(on: date) -> list[Candidate]:
-    # A suspension announcement that ends speaks for the measures whose suspension ends with it
-    # (No. 70 for Nos. 57, 61 and 62); other suspension windows are raised on their own measure.
+    # A suspension announcement speaks for the measures it suspends (No. 70 for Nos. 56, 57, 61
+    # and 62); a measure suspended on its own speaks for itself. After the end, the alert says
+    # what is known (licensing.states): nobody may yet have recorded whether it lapsed.
     horizon = on + timedelta(days=SUSPENSION_WARNING_DAYS)
-    candidates = []
-    covered: set[int] = set()
-    suspensions = ControlMeasure.objects.filter(
-        kind=ControlMeasure.Kind.SUSPENSION,
-        in_force_until__isnull=False,
-        in_force_until__lte=horizon,
-    )
-    for suspension in suspensions:
-        ends = suspension.in_force_until
-        suspended = sorted(
-            ControlMeasure.objects.filter(suspended_until=ends).exclude(pk=suspension.pk),
-            key=_number_order,
+    measures = (
+        ControlMeasure.objects.filter(suspended_by__isnull=True)
+        .filter(
+            Q(in_force_until__isnull=False, kind=ControlMeasure.Kind.SUSPENSION)
+            | Q(suspended_until__isnull=False)
         )
-        covered.update(m.pk for m in suspended)
-        verb = "are" if len(suspended) > 1 else "is"
-        if ends < on:
-            kind = Alert.Kind.SUSPENSION_LAPSED
-            tail = f": {_numbers(suspended)} {verb} in force again." if suspended else "."
-            message = f"{_short_name(suspension)}'s suspension lapsed on {day_in_words(ends)}{tail}"
+        .prefetch_related("suspends")
+    )
+    candidates = []
+    for measure in measures:
+        ends = _pause_end(measure)
+        if ends is None or ends > horizon:
+            continue
+        suspended = sorted(measure.suspends.all(), key=_number_order)
+        if measure.kind == ControlMeasure.Kind.SUSPENSION:
+            subject = f"{_short_name(measure)}'s suspension"
         else:
-            kind = Alert.Kind.SUSPENSION_ENDING
-            tail = f": {_numbers(suspended)} will be in force again." if suspended else "."
-            message = f"{_short_name(suspension)}'s suspension ends on {day_in_words(ends)}{tail}"
-        candidates.append(Candidate(kind, ends, message, control_measure=suspension))
-    windows = ControlMeasure.objects.filter(
-        suspended_until__isnull=False, suspended_until__lte=horizon
-    ).exclude(pk__in=covered)
-    for measure in windows:
-        ends = measure.suspended_until
-        if ends < on:
-            kind = Alert.Kind.SUSPENSION_LAPSED
-            message = f"The suspension of {_short_name(measure)} lapsed on {day_in_words(ends)}."
+            subject = f"The suspension of {_short_name(measure)}"
+        them = _numbers(suspended) if suspended else None
+        plural = len(suspended) > 1
+        if ends >= on:
+            tail = f": {them} come{'' if plural else 's'} back into force unless it is extended."
+            message = f"{subject} ends on {day_in_words(ends)}{tail if them else '.'}"
+            candidates.append(
+                Candidate(Alert.Kind.SUSPENSION_ENDING, ends, message, control_measure=measure)
+            )
+            continue
+        state = state_on(measure, on)
+        if state.state == State.AWAITING_CONFIRMATION:
+            message = (
+                f"{subject} ended on {day_in_words(ends)} and nobody has recorded whether it was "
+                "extended or lapsed"
+                + (f": {them} {'are' if plural else 'is'} awaiting confirmation." if them else ".")
+            )
+        elif state.state in (State.ENDED, State.IN_FORCE) and measure.outcome == "lapsed":
+            again = f": {them} {'are' if plural else 'is'} in force again." if them else "."
+            message = f"{subject} lapsed on {day_in_words(ends)}{again}"
         else:
-            kind = Alert.Kind.SUSPENSION_ENDING
-            message = f"The suspension of {_short_name(measure)} ends on {day_in_words(ends)}."
-        candidates.append(Candidate(kind, ends, message, control_measure=measure))
+            continue
+        candidates.append(
+            Candidate(Alert.Kind.SUSPENSION_LAPSED, ends, message, control_measure=measure)
+        )
     return candidates
 
 

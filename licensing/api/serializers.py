@@ -18,7 +18,6 @@ from licensing.history import Version
 from licensing.models import (
     Approval,
     Automaker,
-    ControlMeasure,
     Element,
     Exporter,
     HsCode,
@@ -63,28 +62,6 @@ class HsCodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = HsCode
         fields = ["id", "code", "description"]
-
-
-class ControlMeasureSerializer(serializers.ModelSerializer):
-    elements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="symbol")
-    hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
-
-    class Meta:
-        model = ControlMeasure
-        fields = [
-            "id",
-            "reference",
-            "authority",
-            "kind",
-            "announced_on",
-            "effective_from",
-            "suspended_from",
-            "suspended_until",
-            "elements",
-            "hs_codes",
-            "title",
-            "source_url",
-        ]
 
 
 class ExporterSerializer(serializers.ModelSerializer):

@@ -28,7 +28,6 @@ from licensing.api.serializers import (
     AutomakerListQuerySerializer,
     AutomakerQuerySerializer,
     AutomakerStatusSerializer,
-    ControlMeasureSerializer,
     ElementSerializer,
     ExporterSerializer,
     HistoryRecordSerializer,
@@ -49,7 +48,6 @@ from licensing.api.serializers import (
 )
 from licensing.filters import (
     ApprovalFilter,
-    ControlMeasureFilter,
     ImporterFilter,
     LicenceFilter,
     SupplyLinkFilter,
@@ -58,7 +56,6 @@ from licensing.history import versions
 from licensing.models import (
     Approval,
     Automaker,
-    ControlMeasure,
     Element,
     Exporter,
     HsCode,
@@ -115,29 +112,6 @@ class HsCodeViewSet(ReadOnlyViewSet):
     queryset = HsCode.objects.all()
     serializer_class = HsCodeSerializer
     ordering_fields = ["code"]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List control measures",
-        parameters=[
-            OpenApiParameter(
-                "in_force_on",
-                OpenApiTypes.DATE,
-                description="Only the measures in force on this date: effective by then and "
-                "not suspended that day. Combines with `element` and `hs_code`.",
-            )
-        ],
-    ),
-    retrieve=extend_schema(summary="One control measure"),
-)
-class ControlMeasureViewSet(ReadOnlyViewSet):
-    """Announcements: what they control, from when, and any suspension window."""
-
-    queryset = ControlMeasure.objects.prefetch_related("elements", "hs_codes")
-    serializer_class = ControlMeasureSerializer
-    filterset_class = ControlMeasureFilter
-    ordering_fields = ["effective_from", "announced_on", "reference"]
 
 
 @extend_schema_view(**read_schema("exporter", "the exporters"))

@@ -10,7 +10,8 @@ from django.core.management import call_command
 
 from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription
 from licensing.alerts.services import alerts_raise
-from licensing.models import Licence
+from licensing.models import ControlMeasure, Licence
+from licensing.register import control_measure_update
 from licensing.tasks import licensing_check
 from tests.conftest import client_for
 from tests.factories import ApprovalFactory, LicenceFactory, UserFactory
@@ -37,12 +38,40 @@ def test_it_raises_the_demo_licences_and_the_lapse_of_no_70(reference_data):
     assert len(lapsed) == 1
     assert lapsed[0].control_measure.reference == "MOFCOM/GACC Announcement No. 70 of 2025"
     assert lapsed[0].concerns_on == date(2026, 11, 10)
+    # Nobody has recorded what happened: the alert says so, never "in force again".
     assert lapsed[0].message == (
-        "Announcement No. 70's suspension lapsed on 10 November 2026: "
-        "Nos. 57, 61 and 62 are in force again."
+        "Announcement No. 70's suspension ended on 10 November 2026 and nobody has recorded "
+        "whether it was extended or lapsed: Nos. 56, 57, 61 and 62 are awaiting confirmation."
     )
-    assert len(raised) == 4
-    assert Alert.objects.count() == 4
+    ending = [a for a in raised if a.kind == Alert.Kind.SUSPENSION_ENDING]
+    assert [a.message for a in ending] == [
+        "Announcement No. 72's suspension ends on 27 November 2026."
+    ]
+    assert len(raised) == 5
+    assert Alert.objects.count() == 5
+
+
+def test_once_a_lapse_is_confirmed_the_alert_says_the_measures_are_in_force_again(
+    reference_data,
+):
+    no70 = ControlMeasure.objects.get(reference="MOFCOM/GACC Announcement No. 70 of 2025")
+    control_measure_update(
+        measure=no70,
+        data={
+            "outcome": "lapsed",
+            "outcome_known_on": date(2026, 11, 11),
+            "outcome_source_url": "https://example.org/mofcom-no-70-lapsed",
+        },
+        change_source_url="https://example.org/mofcom-no-70-lapsed",
+    )
+
+    raised = alerts_raise(on=DAY)
+
+    lapsed = [a for a in raised if a.kind == Alert.Kind.SUSPENSION_LAPSED]
+    assert [a.message for a in lapsed] == [
+        "Announcement No. 70's suspension lapsed on 10 November 2026: "
+        "Nos. 56, 57, 61 and 62 are in force again."
+    ]
 
 
 def test_it_raises_nothing_twice(reference_data):
@@ -51,7 +80,7 @@ def test_it_raises_nothing_twice(reference_data):
     again = alerts_raise(on=DAY)
 
     assert again == []
-    assert Alert.objects.count() == 4
+    assert Alert.objects.count() == 5
 
 
 def test_one_alert_per_licence_escalates_as_its_end_nears_and_passes(analyst):
@@ -108,8 +137,9 @@ def test_it_warns_of_a_suspension_that_ends_within_30_days(reference_data):
     assert [a.control_measure.reference for a in ending] == [
         "MOFCOM/GACC Announcement No. 70 of 2025"
     ]
-    assert "ends on 10 November 2026: Nos. 57, 61 and 62 will be in force again" in (
-        ending[0].message
+    assert ending[0].message == (
+        "Announcement No. 70's suspension ends on 10 November 2026: "
+        "Nos. 56, 57, 61 and 62 come back into force unless it is extended."
     )
 
 
@@ -126,10 +156,10 @@ def test_the_daily_task_emails_the_new_alerts_to_subscribers_only(reference_data
 
     result = licensing_check.delay().get()
 
-    assert result == {"licences changed": 0, "raised": 4, "emailed": 1}
+    assert result == {"licences changed": 0, "raised": 5, "emailed": 1}
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
-    assert "4 new alerts" in mail.outbox[0].subject
-    assert "Announcement No. 70's suspension lapsed" in mail.outbox[0].body
+    assert "5 new alerts" in mail.outbox[0].subject
+    assert "Announcement No. 70's suspension ended" in mail.outbox[0].body
 
     licensing_check.delay().get()
 
@@ -143,9 +173,9 @@ def test_the_page_lists_the_alerts_and_the_badge_counts_them(reference_data, man
     response = manager_client.get("/alerts/")
 
     assert response.status_code == 200
-    assert response.context["alert_badge_count"] == 4
+    assert response.context["alert_badge_count"] == 5
     body = response.content.decode()
-    assert "Announcement No. 70&#x27;s suspension lapsed" in body
+    assert "Announcement No. 70&#x27;s suspension ended" in body
     assert 'class="nav-count"' in body
 
 
@@ -155,7 +185,7 @@ def test_the_badge_counts_alerts_raised_after_it_was_first_shown(reference_data,
 
     alerts_raise(on=DAY)
 
-    assert manager_client.get("/alerts/").context["alert_badge_count"] == 4
+    assert manager_client.get("/alerts/").context["alert_badge_count"] == 5
 
 
 @time_machine.travel(NOON, tick=False)
@@ -205,8 +235,8 @@ def test_the_command_prints_what_it_raised(reference_data, capsys):
     call_command("raise_alerts", "--on", "2026-11-26")
 
     out = capsys.readouterr().out
-    assert "4 new alerts on 2026-11-26." in out
-    assert "Suspension lapsed: Announcement No. 70's suspension lapsed" in out
+    assert "5 new alerts on 2026-11-26." in out
+    assert "Suspension ended: Announcement No. 70's suspension ended" in out
 
 
 def test_an_automakers_change_of_status_raises_an_alert_once(reference_data):
@@ -236,6 +266,6 @@ def test_each_user_acknowledges_an_alert_for_themselves(
     assert response.status_code == 302 and response["Location"] == "/alerts/?open=1"
     assert alert not in mine.context["alerts"]
     assert alert in theirs.context["alerts"]
-    assert mine.context["alert_badge_count"] == 3
-    assert theirs.context["alert_badge_count"] == 4
+    assert mine.context["alert_badge_count"] == 4
+    assert theirs.context["alert_badge_count"] == 5
     assert "acknowledged by you" in analyst_client.get("/alerts/").content.decode()

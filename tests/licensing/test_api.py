@@ -209,9 +209,12 @@ def test_it_lists_the_control_measures_in_force_on_a_date(analyst_client, refere
     assert "MOFCOM/GACC Announcement No. 18 of 2025" in in_force
     assert "MOFCOM Announcement No. 57 of 2025" not in in_force  # suspended that day
     assert references(in_force_on="2025-12-15", element="Ho") == set()
-    assert references(in_force_on="2026-11-20", element="Ho") == {
-        "MOFCOM Announcement No. 57 of 2025"
-    }
+    # After the suspension's end nobody has recorded what happened: not in force, awaiting.
+    assert references(in_force_on="2026-11-20", element="Ho") == set()
+    on = analyst_client.get(f"{API}/control-measures/", {"on": "2026-11-20", "element": "Ho"})
+    assert [(row["reference"], row["state"]) for row in on.json()["results"]] == [
+        ("MOFCOM Announcement No. 57 of 2025", "awaiting_confirmation")
+    ]
     assert references(in_force_on="2025-12-15", hs_code="2805.30") == {
         "MOFCOM/GACC Announcement No. 18 of 2025"
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from pathlib import PurePath
@@ -61,6 +62,10 @@ class HsCode(models.Model):
         return self.code
 
 
+# Kept by name, as LICENCE_HISTORY: one history record for a measure and its codes together.
+MEASURE_HISTORY = HistoricalRecords(m2m_fields=["elements", "hs_codes"])
+
+
 class ControlMeasure(models.Model):
     """One announcement: what it controls, from when, and any window in which it is suspended."""
 
@@ -70,6 +75,16 @@ class ControlMeasure(models.Model):
         CONTROL_EXPANDED = "control_expanded", "Control expanded"
         SUSPENSION = "suspension", "Suspension"
         GENERAL_LICENCES_ISSUED = "general_licences_issued", "General licences issued"
+        ENTITY_LISTING = "entity_listing", "Entity listing"
+        END_USER_RESTRICTION = "end_user_restriction", "End-user restriction"
+
+    class Outcome(models.TextChoices):
+        """What happened when a suspension reached its end, once someone has recorded it."""
+
+        UNKNOWN = "", "Not recorded"
+        LAPSED = "lapsed", "Lapsed as scheduled"
+        EXTENDED = "extended", "Extended"
+        ENDED = "ended", "Measure ended"
 
     reference = models.CharField(max_length=200, unique=True)
     authority = models.CharField(max_length=100)
@@ -81,10 +96,25 @@ class ControlMeasure(models.Model):
     suspended_until = models.DateField(null=True, blank=True)
     # The last day the measure itself applies, when it has one (a suspension ends, for one).
     in_force_until = models.DateField(null=True, blank=True)
+    # The announcement that suspends this one (No. 70 for Nos. 56, 57, 61 and 62): what happens
+    # when the suspension ends is recorded on it, once, and read by the measures it suspends.
+    suspended_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="suspends"
+    )
+    # What happened at the end of the suspension (its suspended_until; a suspension's own
+    # in_force_until), as known from outcome_known_on: until then the end is unconfirmed.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    extended_until = models.DateField(null=True, blank=True)
+    outcome_known_on = models.DateField(null=True, blank=True)
+    outcome_source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     elements = models.ManyToManyField(Element, blank=True, related_name="control_measures")
     hs_codes = models.ManyToManyField(HsCode, blank=True, related_name="control_measures")
     title = models.TextField()
     source_url = models.URLField(max_length=500, validators=[web_url])
+    # Set when someone changes the measure in the app: the reference loader leaves it alone.
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    history = MEASURE_HISTORY
 
     class Meta:
         ordering = ["effective_from", "reference"]
@@ -111,6 +141,21 @@ class ControlMeasure(models.Model):
                 violation_error_message="A measure cannot end before it takes effect.",
             ),
             models.CheckConstraint(
+                name="measure_outcome_known",
+                condition=Q(outcome="")
+                | (Q(outcome_known_on__isnull=False) & ~Q(outcome_source_url="")),
+                violation_error_code="measure_outcome_known",
+                violation_error_message="An outcome needs the day it was known and its source.",
+            ),
+            models.CheckConstraint(
+                name="measure_extension_has_end",
+                condition=Q(outcome="extended", extended_until__isnull=False)
+                | (~Q(outcome="extended") & Q(extended_until__isnull=True)),
+                violation_error_code="measure_extension_has_end",
+                violation_error_message="An extension needs the day it runs to, and only an "
+                "extension has one.",
+            ),
+            models.CheckConstraint(
                 name="measure_suspension_has_start",
                 condition=Q(suspended_until__isnull=True) | Q(suspended_from__isnull=False),
                 violation_error_code="measure_suspension_has_start",
@@ -121,16 +166,19 @@ class ControlMeasure(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def is_suspended_on(self, on: date) -> bool:
-        if self.suspended_from is None or on < self.suspended_from:
-            return False
-        return self.suspended_until is None or on <= self.suspended_until
+    @property
+    def short_name(self) -> str:
+        """'MOFCOM Announcement No. 57 of 2025' -> 'No. 57'; other references as they are."""
+        match = re.search(r"No\. \d+", self.reference)
+        return match.group(0) if match else self.reference
 
-    def has_ended_on(self, on: date) -> bool:
-        return self.in_force_until is not None and self.in_force_until < on
-
-    def suspension_lapsed_on(self, on: date) -> bool:
-        return self.suspended_until is not None and self.suspended_until < on
+    @property
+    def pause_ends_on(self) -> date | None:
+        """The last day of the pause whose end may be unconfirmed: a suspension's own end, or the
+        end of the window in which this measure is suspended."""
+        if self.kind == self.Kind.SUSPENSION:
+            return self.in_force_until
+        return self.suspended_until
 
 
 class Exporter(models.Model):
@@ -621,5 +669,13 @@ class Approval(models.Model):
 
 EVIDENCE_RANK = {grade: rank for rank, grade in enumerate(reversed(Approval.EvidenceGrade.values))}
 
-# Alerts live in their own module; imported here so that Django registers them with licensing.
+# Alerts and the register's items and lists live in modules of their own (they name these models
+# by string); imported here so that Django registers them with licensing.
 from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription  # noqa: E402, F401
+from licensing.models.register import (  # noqa: E402, F401
+    Confidence,
+    ControlItem,
+    ControlItemCode,
+    EntityListEntry,
+    ScreeningMatch,
+)

@@ -1,0 +1,92 @@
+"""Screening the parties we record (automakers, importers: the parties licences name) against
+MOFCOM's entity lists, and Compliance's review of each possible match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from licensing.models import Automaker, EntityListEntry, Importer, ScreeningMatch
+from licensing.names import NameMatch, candidate, screen
+
+Party = Automaker | Importer
+
+
+def _field(party: Party) -> str:
+    return "automaker" if isinstance(party, Automaker) else "importer"
+
+
+def _candidates(entries: Iterable[EntityListEntry]):
+    return [candidate(entry, entry.names, entry.country_code) for entry in entries]
+
+
+def _store(party: Party, found: list[NameMatch]) -> list[ScreeningMatch]:
+    stored = []
+    for match in found:
+        record, _ = ScreeningMatch.objects.update_or_create(
+            entry=match.key,
+            **{_field(party): party},
+            defaults={
+                "screened_name": party.name,
+                "matched_name": match.name,
+                "score": match.score,
+            },
+        )
+        stored.append(record)
+    return stored
+
+
+@transaction.atomic
+def party_screen(*, party: Party) -> list[ScreeningMatch]:
+    """Screen one party against every entry, as it is created or renamed. Possible matches its
+    name no longer makes are dropped; reviewed ones are kept with their review."""
+    found = screen(party.name, party.country, _candidates(EntityListEntry.objects.all()))
+    ScreeningMatch.objects.filter(
+        status=ScreeningMatch.Status.POSSIBLE, **{_field(party): party}
+    ).exclude(entry__in=[match.key for match in found]).delete()
+    return _store(party, found)
+
+
+@transaction.atomic
+def entries_screen(*, entries: Iterable[EntityListEntry]) -> int:
+    """Screen every party against entries that are new or changed; returns the matches found."""
+    candidates = _candidates(entries)
+    if not candidates:
+        return 0
+    found = 0
+    for model in (Automaker, Importer):
+        for party in model.objects.all():
+            found += len(_store(party, screen(party.name, party.country, candidates)))
+    return found
+
+
+@dataclass(frozen=True)
+class ListMatch:
+    entry: EntityListEntry
+    name: str
+    score: float
+    country_differs: bool
+
+
+def name_screen(*, name: str, country: str = "") -> list[ListMatch]:
+    """A name's possible matches on the lists, stored nowhere (the screening API)."""
+    found = screen(name, country.upper(), _candidates(EntityListEntry.objects.all()))
+    return [ListMatch(m.key, m.name, m.score, m.country_differs) for m in found]
+
+
+@transaction.atomic
+def screening_match_review(
+    *, match: ScreeningMatch, status: str, reason: str, user=None
+) -> ScreeningMatch:
+    """Confirm or dismiss a possible match, saying why; the review stays in its history."""
+    match.status = status
+    match.reason = reason.strip()
+    match.reviewed_by = user
+    match.reviewed_at = timezone.now()
+    match.full_clean()
+    match._history_user = user
+    match.save()
+    return match
