@@ -221,7 +221,7 @@ def _merged(names: list[str], suffix: str) -> str:
     return "; ".join(names) + suffix
 
 
-def _measure_events(measure: ControlMeasure, today: date):
+def _measure_events(measure: ControlMeasure, today: date, suspending: set[int]):
     """(day, kind, suffix) of what happened to a measure, as known today (licensing.states):
     never "in force" on a day it was suspended or not yet effective."""
     if measure.kind == ControlMeasure.Kind.GENERAL_LICENCES_ISSUED:
@@ -236,7 +236,7 @@ def _measure_events(measure: ControlMeasure, today: date):
     if start is not None and state_on(measure, start - timedelta(days=1)).state == State.IN_FORCE:
         yield start, "suspension_start", " suspended"
     ends = measure.pause_ends_on
-    if ends is None or (measure.kind == ControlMeasure.Kind.SUSPENSION and measure.suspends.all()):
+    if ends is None or measure.pk in suspending:
         # A suspension's end is told by the measures it suspends.
         return
     after = ends + timedelta(days=1)
@@ -262,9 +262,11 @@ def policy_events(*, today: date | None = None) -> pd.DataFrame:
     """
     today = today or timezone.localdate()
     grouped: dict[tuple[date, str, str], list[str]] = {}
-    measures = ControlMeasure.objects.select_related("suspended_by").prefetch_related("suspends")
-    for measure in measures.order_by("effective_from", "reference"):
-        for day, kind, suffix in _measure_events(measure, today):
+    ordered = ControlMeasure.objects.order_by("effective_from", "reference")
+    measures = list(ordered.select_related("suspended_by"))
+    suspending = {measure.suspended_by_id for measure in measures if measure.suspended_by_id}
+    for measure in measures:
+        for day, kind, suffix in _measure_events(measure, today, suspending):
             name = measure.reference if kind == "general_licences" else _short(measure.reference)
             grouped.setdefault((day, kind, suffix), []).append(name)
     events = [

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from licensing import screening
 from licensing.models import (
     Approval,
     Automaker,
@@ -28,10 +29,21 @@ class HsCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ControlMeasure)
-class ControlMeasureAdmin(admin.ModelAdmin):
+class ControlMeasureAdmin(SimpleHistoryAdmin):
+    """Read-only here: Compliance keeps the register in the app, where every change names its
+    source and the reference loader knows it was edited."""
+
     list_display = ["reference", "kind", "effective_from", "suspended_from", "suspended_until"]
     list_filter = ["kind"]
-    filter_horizontal = ["elements", "hs_codes"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Exporter)
@@ -40,14 +52,23 @@ class ExporterAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_zh"]
 
 
+class ScreenedAdmin(SimpleHistoryAdmin):
+    """A party created or renamed here is screened against MOFCOM's lists, as in the app."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "name" in form.changed_data:
+            screening.party_screen(party=obj)
+
+
 @admin.register(Automaker)
-class AutomakerAdmin(admin.ModelAdmin):
+class AutomakerAdmin(ScreenedAdmin):
     list_display = ["name", "country"]
     search_fields = ["name"]
 
 
 @admin.register(Importer)
-class ImporterAdmin(SimpleHistoryAdmin):
+class ImporterAdmin(ScreenedAdmin):
     list_display = ["name", "country", "kind"]
     list_filter = ["kind", "country"]
 

@@ -32,9 +32,11 @@ from django.db import connection, models
 from licensing.models import (
     EVIDENCE_RANK,
     Approval,
+    EntityListEntry,
     Licence,
     LicenceParty,
     LicenceTransition,
+    ScreeningMatch,
     SupplyLink,
 )
 
@@ -48,7 +50,9 @@ class CoverStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     UNCONFIRMED = "unconfirmed", "Unconfirmed"
     EXPIRED = "expired", "Expired"
+    NEEDS_INDIVIDUAL_LICENCE = "needs_individual_licence", "Needs an individual licence"
     EXCLUDED = "excluded", "Excluded"
+    BARRED = "barred", "Barred (control list)"
     NO_INFORMATION = "no_information", "No information"
 
 
@@ -74,6 +78,8 @@ LICENCE = Licence._meta.db_table
 PARTY = LicenceParty._meta.db_table
 TRANSITION = LicenceTransition._meta.db_table
 LINK = SupplyLink._meta.db_table
+ENTRY = EntityListEntry._meta.db_table
+MATCH = ScreeningMatch._meta.db_table
 
 
 def _text(value: str) -> str:
@@ -89,6 +95,9 @@ def texts(values: Iterable[str]) -> str:
 
 
 ISSUED = _text(Licence.Status.ISSUED)
+GENERAL = _text(Licence.Kind.GENERAL)
+CONTROL_LIST = _text(EntityListEntry.List.CONTROL_LIST)
+WATCH_LIST = _text(EntityListEntry.List.WATCH_LIST)
 EVIDENCE_RANK_SQL = (
     "CASE a.evidence_grade "
     + " ".join(f"WHEN {_text(grade)} THEN {rank}" for grade, rank in EVIDENCE_RANK.items())
@@ -208,11 +217,15 @@ def _parts(*, tiers: list[str] = TIERS) -> list[tuple[str, str]]:
 
 # The last day the claim's candidate licences valid on the day cover; NULL when none is. Each
 # part's latest end is read from an index, newest first.
+# A watch-listed party's paths are not covered by general licences (MOFCOM Announcement No. 12
+# of 2026): they need an individual licence.
+NOT_GENERAL_IF_WATCHED = f"(c.watched = 0 OR l.kind <> {GENERAL})"
 COVER_UNTIL = (
     "(SELECT MAX(part.valid_until) FROM ("
     + " UNION ALL ".join(
         f"SELECT (SELECT l.valid_until FROM {licences} WHERE {condition}"
-        f" AND {VALID_ON_DAY} ORDER BY l.valid_until DESC LIMIT 1) AS valid_until"
+        f" AND {VALID_ON_DAY} AND {NOT_GENERAL_IF_WATCHED}"
+        " ORDER BY l.valid_until DESC LIMIT 1) AS valid_until"
         for licences, condition in _parts()
     )
     + ") part)"
@@ -236,10 +249,12 @@ _STATUS = Approval.Status
 # What one claim `c` says on its day `d`: the RANK of a CoverStatus (whether it awaits a
 # licence asked only of a claim without cover).
 COVER_RANK = f"""CASE
+    WHEN c.barred = 1 THEN {RANK[CoverStatus.BARRED]}
     WHEN c.status = {_text(_STATUS.PENDING)} THEN {RANK[CoverStatus.PENDING]}
     WHEN c.status IN ({texts([_STATUS.EXCLUDED, _STATUS.REFUSED])})
         THEN {RANK[CoverStatus.EXCLUDED]}
     WHEN c.cover_until IS NULL AND {AWAITING_LICENCE} THEN {RANK[CoverStatus.PENDING]}
+    WHEN c.cover_until IS NULL AND c.watched = 1 THEN {RANK[CoverStatus.NEEDS_INDIVIDUAL_LICENCE]}
     WHEN c.cover_until IS NULL THEN {RANK[CoverStatus.EXPIRED]}
     WHEN c.claimed_on < c.horizon_from THEN {RANK[CoverStatus.UNCONFIRMED]}
     WHEN c.cover_until <= c.warning_until THEN {RANK[CoverStatus.EXPIRING]}
@@ -257,6 +272,27 @@ STATUS_RANK = f"""CASE
     WHEN highest <= {RANK[CoverStatus.EXPIRING]} THEN highest
     ELSE {RANK[CoverStatus.PARTIALLY_COVERED]}
 END"""
+
+
+# The parties (automakers, importers) Compliance confirmed as an entry of the control list or
+# the watch list, on each day from the listing until a delisting.
+LISTING = f"""listing AS {{materialized}} (
+    SELECT d.n, m.automaker_id, m.importer_id, e.list
+    FROM {MATCH} m JOIN {ENTRY} e ON e.id = m.entry_id
+        JOIN day d ON e.listed_on <= d.on_date
+            AND (e.delisted_on IS NULL OR e.delisted_on > d.on_date)
+    WHERE m.status = {_text(ScreeningMatch.Status.CONFIRMED)}
+        AND e.list IN ({CONTROL_LIST}, {WATCH_LIST})
+)"""
+
+
+def _listed(list_: str) -> str:
+    """1 when the claim `c`'s automaker or the importer it names is on the list that day."""
+    return (
+        f"CASE WHEN EXISTS (SELECT 1 FROM listing g WHERE g.n = c.n AND g.list = {list_}"
+        " AND (g.automaker_id = c.automaker_id OR g.importer_id = c.importer_id))"
+        " THEN 1 ELSE 0 END"
+    )
 
 
 def _supplier_pairs() -> str:
@@ -334,10 +370,12 @@ def _claims(made: str) -> str:
                      WHERE p.n = c.n AND p.automaker_id = c.automaker_id) THEN {_text(TIERS[2])}
         ELSE {_text(TIERS[3])}
     END"""
-    return f"""{made}, {_supplier_pairs()},
+    listing = LISTING.format(materialized=_materialized())
+    return f"""{made}, {_supplier_pairs()}, {listing},
 claim AS {_materialized()} (
     SELECT c.n, c.id, c.automaker_id, c.exporter_id, c.importer_id, c.licence_id,
-        c.licence_kind, c.status, c.extent, c.claimed_on, c.evidence_rank, {tier} AS tier
+        c.licence_kind, c.status, c.extent, c.claimed_on, c.evidence_rank, {tier} AS tier,
+        {_listed(CONTROL_LIST)} AS barred, {_listed(WATCH_LIST)} AS watched
     FROM claim_made c
 )"""
 
@@ -415,6 +453,10 @@ def automaker_sql(days: list[Day], *, automakers: list[int] | None = None) -> tu
     give the status)."""
     sql, params = _claim_cover(days, automakers)
     covered = f"cover_rank IN ({_COVERING})"
+    only_listed = ""
+    if automakers is not None:
+        only_listed = f"AND g.automaker_id IN ({', '.join(['%s'] * len(automakers)) or 'NULL'})"
+        params = params + list(automakers)
     sql += f""",
 automaker_claims AS (
     SELECT n, automaker_id, MIN(cover_rank) AS lowest, MAX(cover_rank) AS highest,
@@ -426,6 +468,13 @@ automaker_claims AS (
 automaker_cover AS (
     SELECT n, automaker_id, earliest, latest, strongest_rank, {STATUS_RANK} AS status_rank
     FROM automaker_claims
+    UNION ALL
+    SELECT g.n, g.automaker_id, NULL, NULL, NULL, MAX(CASE WHEN g.list = {CONTROL_LIST}
+            THEN {RANK[CoverStatus.BARRED]} ELSE {RANK[CoverStatus.NEEDS_INDIVIDUAL_LICENCE]} END)
+    FROM listing g
+    WHERE g.automaker_id IS NOT NULL {only_listed} AND NOT EXISTS (
+        SELECT 1 FROM automaker_claims k WHERE k.n = g.n AND k.automaker_id = g.automaker_id)
+    GROUP BY g.n, g.automaker_id
 )
 SELECT n, automaker_id, status_rank, strongest_rank, CASE
         WHEN status_rank = {RANK[CoverStatus.PARTIALLY_COVERED]} THEN latest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,6 +64,22 @@ def entries_screen(*, entries: Iterable[EntityListEntry]) -> int:
     return found
 
 
+def match_for(*, automaker: Automaker, entry: EntityListEntry) -> ScreeningMatch:
+    """The automaker's match with the entry, made (at the score its names give) if screening
+    had not found it."""
+    found = screen(automaker.name, automaker.country, _candidates([entry]), threshold=0)
+    match, _ = ScreeningMatch.objects.get_or_create(
+        automaker=automaker,
+        entry=entry,
+        defaults={
+            "screened_name": automaker.name,
+            "matched_name": found[0].name if found else str(entry),
+            "score": found[0].score if found else 0.0,
+        },
+    )
+    return match
+
+
 @dataclass(frozen=True)
 class ListMatch:
     entry: EntityListEntry
@@ -90,3 +107,14 @@ def screening_match_review(
     match._history_user = user
     match.save()
     return match
+
+
+def listings_of(*, automaker: Automaker, on: date) -> list[ScreeningMatch]:
+    """The automaker's matches that are not dismissed, those confirmed and listed by the day
+    first: what the automaker page says about the lists."""
+    matches = (
+        ScreeningMatch.objects.filter(automaker=automaker, entry__listed_on__lte=on)
+        .exclude(status=ScreeningMatch.Status.DISMISSED)
+        .select_related("entry__measure")
+    )
+    return sorted(matches, key=lambda m: (m.status != ScreeningMatch.Status.CONFIRMED, -m.score))

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from licensing import screening
 from licensing.models import (
     LICENCE_HISTORY,
     Approval,
@@ -405,13 +406,21 @@ def _store(instance, *, data: dict[str, Any], fields: set[str], user):
 
 @transaction.atomic
 def importer_create(*, user=None, **data: Any) -> Importer:
-    """Record a foreign consignee: a Tier-1 supplier, a distributor, an automaker's buyer."""
-    return _store(Importer(), data=data, fields=IMPORTER_FIELDS, user=user)
+    """Record a foreign consignee: a Tier-1 supplier, a distributor, an automaker's buyer; it is
+    screened against MOFCOM's lists."""
+    importer = _store(Importer(), data=data, fields=IMPORTER_FIELDS, user=user)
+    screening.party_screen(party=importer)
+    return importer
 
 
 @transaction.atomic
 def importer_update(*, importer: Importer, data: dict[str, Any], user=None) -> Importer:
-    return _store(importer, data=data, fields=IMPORTER_FIELDS, user=user)
+    """Change an importer; renamed, it is screened again."""
+    renamed = "name" in data and data["name"] != importer.name
+    _store(importer, data=data, fields=IMPORTER_FIELDS, user=user)
+    if renamed:
+        screening.party_screen(party=importer)
+    return importer
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from licensing.models import (
     EntityListEntry,
     Exporter,
     Licence,
+    ScreeningMatch,
 )
 from licensing.reference.register import entries_load, items_load, measures_load
 from licensing.reference.sync import Load, date_or_none, hs_codes, rows, split, sync
@@ -112,4 +113,22 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> Load:
     if new_automakers:
         changed_entries = EntityListEntry.objects.all()
     load.counts["possible list matches found"] += screening.entries_screen(entries=changed_entries)
+    for row in rows(directory, "automakers.csv"):
+        if row.get("listed_as"):
+            _confirm_listing(Automaker.objects.get(name=row["name"]), row["listed_as"], load)
     return load
+
+
+def _confirm_listing(automaker: Automaker, listed_as: str, load: Load) -> None:
+    """The file says which entry the automaker is ("watch_list: SUBARU Corporation"): its
+    match is confirmed, unless Compliance has reviewed it already."""
+    list_, name = (part.strip() for part in listed_as.split(":", 1))
+    entry = EntityListEntry.objects.get(list=list_, name_en=name)
+    match = screening.match_for(automaker=automaker, entry=entry)
+    if match.status == ScreeningMatch.Status.POSSIBLE:
+        screening.screening_match_review(
+            match=match,
+            status=ScreeningMatch.Status.CONFIRMED,
+            reason="Reference data: automakers.csv names it as this entry.",
+        )
+        load.counts["list matches confirmed"] += 1

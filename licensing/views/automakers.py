@@ -15,6 +15,7 @@ from django.views.generic import DetailView, TemplateView
 from core.views import FetchingPaginator, PageMixin
 from licensing import scenarios, selectors
 from licensing.models import Approval, Automaker
+from licensing.screening import listings_of
 from licensing.selectors import CoverStatus
 from licensing.views.licences import LicenceRow, licence_rows
 
@@ -44,6 +45,14 @@ EXPLANATIONS = {
     CoverStatus.EXPIRED: (
         "The licences its approvals rest on are no longer valid: ended, suspended, revoked "
         "or used up, with no renewal on record."
+    ),
+    CoverStatus.NEEDS_INDIVIDUAL_LICENCE: (
+        "It, or the importer a claim names, is on MOFCOM's watch list: general licences cannot "
+        "cover it, and no individual licence on record does."
+    ),
+    CoverStatus.BARRED: (
+        "It, or the importer a claim names, is on MOFCOM's export-control control list: no "
+        "dual-use items may be exported to it."
     ),
     CoverStatus.EXCLUDED: (
         "The evidence says it was left out of a general licence or refused: not a supply ban, "
@@ -183,6 +192,7 @@ class AutomakerDetailView(PageMixin, DetailView):
                 else None
             ),
             can_view_approvals=self.request.user.has_perm("licensing.view_approval"),
+            listings=listings_of(automaker=self.object, on=on),
         )
         return context
 

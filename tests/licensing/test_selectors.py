@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from licensing.models import Approval, Licence
+from licensing.models import Approval, EntityListEntry, Licence, ScreeningMatch
 from licensing.selectors import (
     RANK,
     CoverStatus,
@@ -175,6 +175,28 @@ def test_the_status_list_counted_in_sql_agrees_with_each_automakers_own_status()
                 evidence_grade=grade,
             )
         automakers.append(automaker)
+    # Confirmed on the watch list (a general licence cannot cover it) and on the control list.
+    for list_ in (EntityListEntry.List.WATCH_LIST, EntityListEntry.List.CONTROL_LIST):
+        listed = AutomakerFactory()
+        ApprovalFactory(automaker=listed, licence=licences[3], exporter=licences[3].exporter)
+        entry = EntityListEntry.objects.create(
+            list=list_,
+            announcement="MOFCOM Announcement No. 12 of 2026",
+            listed_on=date(2026, 2, 24),
+            name_en=listed.name,
+            source_url="https://example.org/list",
+            confidence="confirmed",
+        )
+        ScreeningMatch.objects.create(
+            entry=entry,
+            automaker=listed,
+            screened_name=listed.name,
+            matched_name=listed.name,
+            score=100,
+            status=ScreeningMatch.Status.CONFIRMED,
+            reason="Named in the announcement.",
+        )
+        automakers.append(listed)
     AutomakerFactory()  # no claim at all
 
     on = date(2026, 11, 26)
