@@ -24,6 +24,8 @@ PAGES = [
     ("/approvals/", "compliance"),
     ("/alerts/", "analyst"),
     ("/control-measures/", "compliance"),
+    ("/controls/lookup/?code=8505111000", "analyst"),
+    ("/entity-lists/", "analyst"),
     ("/imports/", "compliance"),
 ]
 
@@ -32,6 +34,9 @@ API_LISTS = [
     ("/api/v1/elements/", "analyst"),
     ("/api/v1/hs-codes/", "analyst"),
     ("/api/v1/control-measures/", "analyst"),
+    ("/api/v1/controls/lookup/?code=8505111000", "analyst"),
+    ("/api/v1/controls/lookup/?code=1C902", "analyst"),
+    ("/api/v1/entity-lists/", "analyst"),
     ("/api/v1/exporters/", "analyst"),
     ("/api/v1/importers/", "analyst"),
     ("/api/v1/supply-links/", "analyst"),

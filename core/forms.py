@@ -11,6 +11,15 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends and expects ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class ServiceErrorsMixin:
     """A form whose data a service stores, and which shows that service's errors."""
 

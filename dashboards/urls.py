@@ -9,4 +9,5 @@ urlpatterns = [
     # config/urls.py routes "/" to views.home, which shows this view to those who may see it.
     path("", views.OverviewView.as_view(), name="overview"),
     path("charts/", views.ChartsView.as_view(), name="charts"),
+    path("controls/lookup/", views.ControlLookupView.as_view(), name="control-lookup"),
 ]

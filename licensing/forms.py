@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from core.forms import ServiceErrorsMixin, ServiceModelForm
+from core.forms import DateInput, ServiceErrorsMixin, ServiceModelForm
 from core.links import web_url
 from licensing.models import (
     Approval,
@@ -23,15 +23,6 @@ from licensing.scenarios import Event
 from licensing.validators import ALLOWED
 
 Status = Licence.Status
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def source_url_field(help_text: str) -> forms.URLField:

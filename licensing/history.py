@@ -11,7 +11,7 @@ from simple_history.models import DeletedObject, HistoricalRecords
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 # Kept by the models for their own bookkeeping; a person never edits them.
-HIDDEN = frozenset({"id", "created_at", "updated_at"})
+HIDDEN = frozenset({"id", "created_at", "updated_at", "edited_at"})
 # A stored file's path never leaves the server: a new file is told by the original names kept
 # beside it, and those names are no change of their own.
 FILE_NAMES = {"evidence_file": "evidence_file_name"}

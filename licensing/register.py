@@ -12,7 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.links import web_url
-from licensing.models import MEASURE_HISTORY, ControlItem, ControlMeasure, Element, HsCode
+from licensing.models import (
+    MEASURE_HISTORY,
+    ControlItem,
+    ControlItemCode,
+    ControlMeasure,
+    Element,
+    HsCode,
+)
 from licensing.selectors import normalise_hs_code
 from licensing.validation import full_clean_naming_fields
 
@@ -155,10 +162,12 @@ def control_item_save(
     change_source_url: str,
     user=None,
 ) -> ControlItem:
-    """Record or change a control item, with the source of the change."""
+    """Record or change a control item and the commodity codes it names (`codes`: digits,
+    6-digit HS subheadings or 8-/10-digit Chinese codes), with the source of the change."""
     item = item or ControlItem()
     data = dict(data)
     elements = data.pop("elements", None)
+    codes = data.pop("codes", None)
     unknown = set(data) - ITEM_FIELDS
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
@@ -173,4 +182,27 @@ def control_item_save(
     item.save()
     if elements is not None:
         item.elements.set(elements)
+    if codes is not None:
+        _codes_set(item, codes, source)
     return item
+
+
+def _codes_set(item: ControlItem, codes: list[str], source: str) -> None:
+    # A Chinese code names its HS subheading too, as the reference rows do.
+    wanted = {(code, code[:6]) if len(code) in (8, 10) else ("", code) for code in codes}
+    have = {(c.commodity_code, c.hs_subheading): c for c in item.codes.all()}
+    for key, code in have.items():
+        if key not in wanted:
+            code._change_reason = source
+            code.delete()
+    for commodity, hs6 in wanted - set(have):
+        code = ControlItemCode(
+            item=item,
+            commodity_code=commodity,
+            hs_subheading=hs6,
+            confidence=item.confidence,
+            source_url=item.source_url,
+        )
+        full_clean_naming_fields(code)
+        code._change_reason = source
+        code.save()

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing.models import Automaker, EntityListEntry, Importer, ScreeningMatch
-from licensing.names import NameMatch, candidate, screen
+from licensing.names import NameMatch, candidate, country_code, screen
+from licensing.validation import full_clean_naming_fields
 
 Party = Automaker | Importer
 
@@ -118,3 +119,46 @@ def listings_of(*, automaker: Automaker, on: date) -> list[ScreeningMatch]:
         .select_related("entry__measure")
     )
     return sorted(matches, key=lambda m: (m.status != ScreeningMatch.Status.CONFIRMED, -m.score))
+
+
+ENTRY_FIELDS = {
+    "list",
+    "announcement",
+    "measure",
+    "listed_on",
+    "delisted_on",
+    "measures_suspended_until",
+    "name_en",
+    "name_zh",
+    "aliases",
+    "country",
+    "country_code",
+    "source_url",
+    "quote",
+    "confidence",
+    "confidence_note",
+    "note",
+}
+
+
+@transaction.atomic
+def entity_list_entry_save(
+    *, entry: EntityListEntry | None = None, data: dict, user=None
+) -> EntityListEntry:
+    """Record or change a list entry (kept through reference loads), then screen every party
+    against it: a list that changes is screened again."""
+    entry = entry or EntityListEntry()
+    unknown = set(data) - ENTRY_FIELDS
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(entry, name, value)
+    if "country" in data and "country_code" not in data:
+        entry.country_code = country_code(entry.country)
+    entry.edited_at = timezone.now()
+    full_clean_naming_fields(entry)
+    if user is not None and user.is_authenticated:
+        entry._history_user = user
+    entry.save()
+    entries_screen(entries=[entry])
+    return entry

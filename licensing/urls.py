@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from licensing.views import alerts, approvals, automakers, licences, measures, supply, what_if
+from licensing.views import (
+    alerts,
+    approvals,
+    automakers,
+    licences,
+    measures,
+    register,
+    supply,
+    what_if,
+)
 
 app_name = "licensing"
 urlpatterns = [
@@ -43,6 +52,39 @@ urlpatterns = [
         "control-measures/",
         measures.ControlMeasureListView.as_view(),
         name="controlmeasure-list",
+    ),
+    path(
+        "control-measures/new/",
+        register.ControlMeasureCreateView.as_view(),
+        name="controlmeasure-create",
+    ),
+    path(
+        "control-measures/<int:pk>/",
+        register.ControlMeasureDetailView.as_view(),
+        name="controlmeasure-detail",
+    ),
+    path(
+        "control-measures/<int:pk>/edit/",
+        register.ControlMeasureUpdateView.as_view(),
+        name="controlmeasure-update",
+    ),
+    path(
+        "control-measures/<int:measure>/items/new/",
+        register.ControlItemCreateView.as_view(),
+        name="controlitem-create",
+    ),
+    path(
+        "control-items/<int:pk>/edit/",
+        register.ControlItemUpdateView.as_view(),
+        name="controlitem-update",
+    ),
+    path("controls/de-minimis/", register.DeMinimisView.as_view(), name="de-minimis"),
+    path("entity-lists/", register.EntityListView.as_view(), name="entity-list"),
+    path("screening/", register.ScreeningListView.as_view(), name="screening-list"),
+    path(
+        "screening/<int:pk>/review/",
+        register.ScreeningReviewView.as_view(),
+        name="screening-review",
     ),
     path("alerts/", alerts.AlertListView.as_view(), name="alert-list"),
     path(

@@ -1,4 +1,5 @@
 from dashboards.views.charts import ChartsView
+from dashboards.views.lookup import ControlLookupView
 from dashboards.views.overview import OverviewView, home
 
-__all__ = ["ChartsView", "OverviewView", "home"]
+__all__ = ["ChartsView", "ControlLookupView", "OverviewView", "home"]

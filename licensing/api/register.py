@@ -4,6 +4,7 @@ them, with a source for every change), their items, the entity lists and screeni
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -23,15 +24,17 @@ from licensing.api.views import (
     today,
     write_schema,
 )
+from licensing.de_minimis import de_minimis_check
 from licensing.filters import ControlMeasureFilter, EntityListEntryFilter
 from licensing.models import (
+    Confidence,
     ControlItem,
     ControlItemCode,
     ControlMeasure,
     Element,
     EntityListEntry,
 )
-from licensing.screening import name_screen
+from licensing.screening import entity_list_entry_save, name_screen
 from licensing.states import State, state_on
 
 STATES = State.values
@@ -40,7 +43,9 @@ STATES = State.values
 class ControlMeasureSerializer(serializers.ModelSerializer):
     elements = serializers.SlugRelatedField(many=True, read_only=True, slug_field="symbol")
     hs_codes = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
-    suspended_by = serializers.SlugRelatedField(read_only=True, slug_field="reference")
+    suspended_by = serializers.SlugRelatedField(
+        read_only=True, slug_field="reference", allow_null=True
+    )
     state = serializers.SerializerMethodField(
         help_text=f"Its state on `on` (today if left out): one of {', '.join(STATES)}."
     )
@@ -239,7 +244,7 @@ class ControlItemViewSet(HistoryMixin, ReadOnlyViewSet):
 
 
 class EntityListEntrySerializer(serializers.ModelSerializer):
-    measure = serializers.SlugRelatedField(read_only=True, slug_field="reference")
+    measure = serializers.SlugRelatedField(read_only=True, slug_field="reference", allow_null=True)
     aliases = serializers.SerializerMethodField()
 
     class Meta:
@@ -267,14 +272,47 @@ class EntityListEntrySerializer(serializers.ModelSerializer):
         return [alias.strip() for alias in entry.aliases.splitlines() if alias.strip()]
 
 
-@extend_schema_view(**read_schema("entity list entry", "the entries of MOFCOM's entity lists"))
-class EntityListEntryViewSet(HistoryMixin, ReadOnlyViewSet):
-    """MOFCOM's export-control control list, watch list and unreliable entity list."""
+class EntityListEntryInputSerializer(serializers.Serializer):
+    list = serializers.ChoiceField(choices=EntityListEntry.List.choices)
+    announcement = serializers.CharField(max_length=200)
+    listed_on = serializers.DateField()
+    delisted_on = serializers.DateField(required=False, allow_null=True)
+    measures_suspended_until = serializers.DateField(required=False, allow_null=True)
+    name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    name_zh = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    aliases = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    country = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    source_url = serializers.CharField(max_length=1000)
+    quote = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    confidence = serializers.ChoiceField(choices=Confidence.choices)
+    note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    **read_schema("entity list entry", "the entries of MOFCOM's entity lists"),
+    **write_schema(
+        "an entity list entry", EntityListEntryInputSerializer, EntityListEntrySerializer
+    ),
+)
+class EntityListEntryViewSet(HistoryMixin, WriteMixin, ReadOnlyViewSet):
+    """MOFCOM's export-control control list, watch list and unreliable entity list; every party
+    is screened again against an entry Compliance records or changes."""
 
     queryset = EntityListEntry.objects.select_related("measure")
     serializer_class = EntityListEntrySerializer
+    input_serializer_class = EntityListEntryInputSerializer
     filterset_class = EntityListEntryFilter
     ordering_fields = ["listed_on", "name_en"]
+
+    def create(self, request: Request) -> Response:
+        entry = entity_list_entry_save(data=self._input(request), user=request.user)
+        return self._output(entry, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, pk: str, partial: bool = False) -> Response:
+        entry = self.get_object()
+        data = self._input(request, partial=partial)
+        entity_list_entry_save(entry=entry, data=data, user=request.user)
+        return self._output(entry)
 
 
 class ScreeningInputSerializer(serializers.Serializer):
@@ -316,3 +354,63 @@ class ScreeningView(GenericAPIView):
         name = query.validated_data["name"]
         matches = name_screen(name=name, country=query.validated_data.get("country", ""))
         return Response(ScreeningResultSerializer({"name": name, "matches": matches}).data)
+
+
+class DeMinimisQuerySerializer(serializers.Serializer):
+    item_value = serializers.DecimalField(
+        max_digits=18, decimal_places=2, min_value=Decimal("0.01"), help_text="In one currency."
+    )
+    content_value = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text="Its Chinese-origin controlled rare-earth content, in the same currency.",
+    )
+    chinese_technology = serializers.BooleanField(default=False)
+    on = serializers.DateField(required=False)
+
+    def validate(self, data):
+        if data["content_value"] > data["item_value"]:
+            raise serializers.ValidationError(
+                {"content_value": ["The content cannot be worth more than the item."]}
+            )
+        return data
+
+
+class DeMinimisSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    share_percent = serializers.DecimalField(max_digits=9, decimal_places=3)
+    over_threshold = serializers.BooleanField()
+    chinese_technology = serializers.BooleanField()
+    needs_licence = serializers.BooleanField(
+        allow_null=True, help_text="null when nobody knows (No. 61 awaiting confirmation)."
+    )
+    measure = serializers.CharField(source="measure.reference", allow_null=True)
+    state = serializers.CharField(source="state.state.value", allow_null=True)
+    state_label = serializers.CharField(source="state.label", allow_null=True)
+    verdict = serializers.CharField()
+
+
+class DeMinimisView(GenericAPIView):
+    """Announcement No. 61's 0.1 % rule for a foreign-made item on a day."""
+
+    queryset = ControlMeasure.objects.none()  # for the permission: reading control measures
+    filter_backends: list = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="Does a foreign-made item need a MOFCOM licence under No. 61 on a day?",
+        parameters=[DeMinimisQuerySerializer],
+        responses=DeMinimisSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = DeMinimisQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        answer = de_minimis_check(
+            item_value=data["item_value"],
+            content_value=data["content_value"],
+            chinese_technology=data["chinese_technology"],
+            on=data.get("on") or today(),
+        )
+        return Response(DeMinimisSerializer(answer).data)

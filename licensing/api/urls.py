@@ -23,5 +23,6 @@ router.register("approvals", views.ApprovalViewSet, basename="approval")
 urlpatterns = [
     path("what-if/", views.WhatIfView.as_view(), name="what-if"),
     path("screenings/", register.ScreeningView.as_view(), name="screening"),
+    path("controls/de-minimis/", register.DeMinimisView.as_view(), name="de-minimis"),
     *router.urls,
 ]

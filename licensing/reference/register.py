@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
+from datetime import date
 
 from licensing.models import (
     Confidence,
@@ -196,3 +199,59 @@ def entries_load(rows: list[dict[str, str]], load: Load) -> list[EntityListEntry
         for row in rows
     ]
     return sync_many(EntityListEntry, keyed, load, source)
+
+
+ENTRY_COLUMNS = ["list", "announcement", "listed_on", "name_en", "name_zh", "country"]
+ENTRY_OPTIONAL = [
+    "delisted_on",
+    "measures_suspended_until",
+    "source_url",
+    "quote",
+    "confidence",
+    "note",
+]
+MAX_ENTRY_ROWS = 20_000
+
+
+def _entry_errors(row: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, message) of each thing wrong with a row of an entity-list file."""
+    errors = []
+    if row["list"] not in EntityListEntry.List.values:
+        lists = ", ".join(EntityListEntry.List.values)
+        errors.append(("list", f"“{row['list'][:40]}” is none of {lists}."))
+    if not (row["name_en"] or row["name_zh"]):
+        errors.append(("name_en", "an entry needs an English or a Chinese name."))
+    if not row["announcement"]:
+        errors.append(("announcement", "say which announcement listed it."))
+    if not row["source_url"].startswith(("https://", "http://")):
+        errors.append(("source_url", "a web address (https://…) where the entry is published."))
+    for column in ("listed_on", "delisted_on", "measures_suspended_until"):
+        if row[column] or column == "listed_on":
+            try:
+                date.fromisoformat(row[column])
+            except ValueError:
+                errors.append((column, f"“{row[column][:20]}” is not a date (YYYY-MM-DD)."))
+    return errors
+
+
+def entry_rows_checked(name: str, text: str) -> tuple[list[dict[str, str]], list[str]]:
+    """The rows of an entity-list file in the layout of entity_lists.csv, and each error as
+    "file, line N, column C: message" (no row is loaded while there is one)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [column for column in ENTRY_COLUMNS + ["source_url"] if column not in header]
+    if missing:
+        return [], [f"{name}, line 1: missing column(s) {', '.join(missing)}."]
+    rows, errors = [], []
+    for line, found in enumerate(reader, start=2):
+        if line - 1 > MAX_ENTRY_ROWS:
+            return [], [f"{name}: more than {MAX_ENTRY_ROWS:,} rows; split the file."]
+        row = {
+            column: (found.get(column) or "").strip() for column in ENTRY_COLUMNS + ENTRY_OPTIONAL
+        }
+        errors += [
+            f"{name}, line {line}, column {column}: {message}"
+            for column, message in _entry_errors(row)
+        ]
+        rows.append(row)
+    return rows, errors

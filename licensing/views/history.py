@@ -27,6 +27,8 @@ class HistoryEntry:
     who: str
     action: str
     changes: list[FieldChange] = field(default_factory=list)
+    # What the change names as its source (the register's changes name one), if any.
+    source: str = ""
 
 
 def _display(model_field: Any, value: Any) -> str:
@@ -59,6 +61,7 @@ def change_history(records: QuerySet) -> list[HistoryEntry]:
             when=record.history_date,
             who=record.history_user.get_username() if record.history_user else "system",
             action=ACTIONS.get(record.history_type, record.history_type),
+            source=record.history_change_reason or "",
         )
         # The many-to-many fields (a licence's elements and codes) come after the others.
         for change in sorted(version.changes, key=lambda change: _is_m2m(model, change.field)):

@@ -130,10 +130,10 @@ def test_it_loads_the_entity_lists():
     )
     leidos = EntityListEntry.objects.get(name_en="Leidos")
     assert leidos.delisted_on == date(2025, 11, 10)
-    # Both watch-listed automakers are screened as possible matches for Compliance to review.
+    # Both watch-listed automakers are screened, and confirmed: automakers.csv names their entry.
     assert sorted(ScreeningMatch.objects.values_list("automaker__name", "status")) == [
-        ("Hino Motors, Ltd.", "possible"),
-        ("SUBARU Corporation", "possible"),
+        ("Hino Motors, Ltd.", "confirmed"),
+        ("SUBARU Corporation", "confirmed"),
     ]
 
 

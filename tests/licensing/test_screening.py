@@ -4,9 +4,11 @@ does to cover."""
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 
 from licensing import services
 from licensing.models import Approval, Automaker, EntityListEntry, Licence, ScreeningMatch
@@ -224,3 +226,44 @@ def test_the_entity_lists_api_filters_by_list_and_day(analyst_client, reference_
         "/api/v1/entity-lists/", {"list": "watch_list", "listed_on": "2026-02-23"}
     ).json()
     assert "SUBARU Corporation" not in {row["name_en"] for row in before["results"]}
+
+
+HEADER = "list,announcement,listed_on,name_en,name_zh,country,source_url\n"
+
+
+def test_a_list_file_is_imported_and_its_entries_screened(tmp_path, covered_by_a_general_licence):
+    automaker, _ = covered_by_a_general_licence
+    path = tmp_path / "watch.csv"
+    path.write_text(
+        HEADER + "watch_list,MOFCOM Announcement No. 30 of 2026,2026-09-01,"
+        "Kanto Motor Corp.,,Japan,https://example.org/no-30\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+
+    call_command("import_entity_list", str(path), stdout=out)
+
+    entry = EntityListEntry.objects.get(name_en="Kanto Motor Corp.")
+    assert (entry.list, entry.country_code) == ("watch_list", "JPN")
+    assert automaker.screening_matches.get().entry == entry
+    assert "possible list matches found: 1" in out.getvalue()
+
+
+def test_a_list_file_with_a_bad_row_loads_nothing_and_names_the_line_and_column(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        HEADER
+        + "watch_list,No. 30,2026-09-01,Good Name,,Japan,https://example.org/a\n"
+        + "black_list,No. 30,1 Sept 2026,,,Japan,ftp://example.org/b\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_entity_list", str(path), stdout=StringIO())
+
+    message = str(raised.value)
+    assert "bad.csv, line 3, column list: “black_list” is none of" in message
+    assert "bad.csv, line 3, column listed_on: “1 Sept 2026” is not a date" in message
+    assert "bad.csv, line 3, column name_en" in message
+    assert "bad.csv, line 3, column source_url" in message
+    assert not EntityListEntry.objects.exists()
