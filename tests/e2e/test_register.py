@@ -29,6 +29,7 @@ def test_an_extension_recorded_in_the_browser_shows_in_the_lookup(page, live_ser
     page.goto(f"{url}/controls/lookup/?code=8505111000&on=2026-12-01")
     assert "awaiting confirmation" in page.inner_text("main")
 
+    page.context.clear_cookies()
     log_in(page, live_server, "cora")
     page.goto(f"{url}/control-measures/{no70.pk}/")
     page.click("text=Edit, or record what happened")
