@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 
 from licensing.models import ControlItem, ControlItemCode, ControlMeasure, Element, Licence
 from licensing.selectors import hs_code_matches, licence_valid_on, normalise_hs_code
@@ -18,17 +18,25 @@ MEASURES = ControlMeasure.objects.select_related("suspended_by").prefetch_relate
 )
 
 
-def measures_on(
-    *, on: date, element: str | None = None, hs_code: str | None = None
-) -> list[MeasureOn]:
-    """The measures announced by the day with their state that day; with `element` (a symbol)
-    or `hs_code`, only those that name it (codes by hierarchy, both ways)."""
+def measures_naming(
+    *, element: str | None = None, hs_code: str | None = None
+) -> QuerySet[ControlMeasure]:
+    """The measures; with `element` (a symbol) or `hs_code`, only those that name it (codes by
+    hierarchy, both ways)."""
     measures = MEASURES.all()
     if element:
         measures = measures.filter(elements__symbol__iexact=element)
     if hs_code:
         measures = measures.filter(hs_code_matches(hs_code, "hs_codes__code"))
-    return states_on(measures.distinct(), on)
+    return measures.distinct()
+
+
+def measures_on(
+    *, on: date, element: str | None = None, hs_code: str | None = None
+) -> list[MeasureOn]:
+    """The measures announced by the day and naming what is asked (measures_naming), with their
+    state that day."""
+    return states_on(measures_naming(element=element, hs_code=hs_code), on)
 
 
 def measures_in_force(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.views import PageMixin, pager
-from licensing.controls import MEASURES, measures_on
+from licensing.controls import measures_naming
 from licensing.forms import MeasureDayForm
 from licensing.states import MeasureOn, State, state_on
 
@@ -30,19 +30,14 @@ class ControlMeasureListView(PageMixin, TemplateView):
             on = form.cleaned_data["on"] or today
             element = form.cleaned_data["element"]
             hs_code = form.cleaned_data["hs_code"]
-        named = measures_on(
-            on=on,
+        # One read of the register serves both lists: what applies that day, and the timeline
+        # (a measure not yet announced that day has no state).
+        measures = measures_naming(
             element=element.symbol if element else None,
             hs_code=hs_code.code if hs_code else None,
-        )
-        timeline = MEASURES.order_by("effective_from", "announced_on", "reference")
-        if element:
-            timeline = timeline.filter(elements=element)
-        if hs_code:
-            timeline = timeline.filter(hs_codes=hs_code)
-        page = Paginator(timeline.distinct(), TIMELINE_PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
+        ).order_by("effective_from", "announced_on", "reference")
+        rows = [MeasureOn(measure, state_on(measure, on)) for measure in measures]
+        page = Paginator(rows, TIMELINE_PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             form=form,
             today=today,
@@ -52,11 +47,11 @@ class ControlMeasureListView(PageMixin, TemplateView):
             changed=on != today or element is not None or hs_code is not None,
             # What applies that day: in force, or not known to have stopped.
             in_force=[
-                pair
-                for pair in named
-                if pair.state.state in (State.IN_FORCE, State.AWAITING_CONFIRMATION)
+                row
+                for row in rows
+                if row.state and row.state.state in (State.IN_FORCE, State.AWAITING_CONFIRMATION)
             ],
-            timeline=[MeasureOn(measure, state_on(measure, on)) for measure in page],
+            timeline=page.object_list,
             pager=pager(self.request, page),
         )
         return context
