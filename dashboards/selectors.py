@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -208,11 +207,6 @@ def _months_missing(summary: MonthlySummary) -> list[str]:
     return months_uncovered(periods, summary.period_end)
 
 
-def _short(reference: str) -> str:
-    number = re.search(r"No\. (\d+)", reference)
-    return f"No. {number.group(1)}" if number else reference
-
-
 def _merged(names: list[str], suffix: str) -> str:
     """ "No. 57", "No. 61" + " suspended" -> "Nos. 57, 61 suspended"."""
     numbers = sorted((name[4:] for name in names if name.startswith("No. ")), key=int)
@@ -267,7 +261,7 @@ def policy_events(*, today: date | None = None) -> pd.DataFrame:
     suspending = {measure.suspended_by_id for measure in measures if measure.suspended_by_id}
     for measure in measures:
         for day, kind, suffix in _measure_events(measure, today, suspending):
-            name = measure.reference if kind == "general_licences" else _short(measure.reference)
+            name = measure.reference if kind == "general_licences" else measure.short_name
             grouped.setdefault((day, kind, suffix), []).append(name)
     events = [
         {"date": day, "label": _merged(names, suffix), "kind": kind}

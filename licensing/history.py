@@ -105,3 +105,9 @@ def _targets(record: Model, accessor: str, target: str) -> list[Model | DeletedO
             item = DeletedObject(target_field.related_model, getattr(row, target_field.attname))
         targets.append(item)
     return targets
+
+
+def as_history_user(instance, user) -> None:
+    """The next history record of the instance names this user (a signed-in person)."""
+    if user is not None and user.is_authenticated:
+        instance._history_user = user

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.links import web_url
+from licensing.history import as_history_user
 from licensing.models import (
     MEASURE_HISTORY,
     ControlItem,
@@ -114,8 +115,7 @@ def _save(
             measure.hs_codes.set(hs_codes)
     finally:
         del measure.skip_history_when_saving
-    if user is not None and user.is_authenticated:
-        measure._history_user = user
+    as_history_user(measure, user)
     measure._change_reason = source
     MEASURE_HISTORY.create_historical_record(measure, "+" if created else "~")
 
@@ -176,8 +176,7 @@ def control_item_save(
         setattr(item, name, value)
     item.edited_at = timezone.now()
     full_clean_naming_fields(item)
-    if user is not None and user.is_authenticated:
-        item._history_user = user
+    as_history_user(item, user)
     item._change_reason = source
     item.save()
     if elements is not None:

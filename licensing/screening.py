@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from licensing.history import as_history_user
 from licensing.models import Automaker, EntityListEntry, Importer, ScreeningMatch
 from licensing.names import NameMatch, candidate, country_code, screen
 from licensing.validation import full_clean_naming_fields
@@ -105,7 +106,7 @@ def screening_match_review(
     match.reviewed_by = user
     match.reviewed_at = timezone.now()
     match.full_clean()
-    match._history_user = user
+    as_history_user(match, user)
     match.save()
     return match
 
@@ -157,8 +158,7 @@ def entity_list_entry_save(
         entry.country_code = country_code(entry.country)
     entry.edited_at = timezone.now()
     full_clean_naming_fields(entry)
-    if user is not None and user.is_authenticated:
-        entry._history_user = user
+    as_history_user(entry, user)
     entry.save()
     entries_screen(entries=[entry])
     return entry

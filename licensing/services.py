@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from licensing import screening
+from licensing.history import as_history_user
 from licensing.models import (
     LICENCE_HISTORY,
     Approval,
@@ -104,13 +105,8 @@ def _save_licence(licence: Licence, *, elements: Iterable[Element] | None, hs_co
             licence.hs_codes.set(hs_codes)
     finally:
         del licence.skip_history_when_saving
-    _as_history_user(licence, user)
+    as_history_user(licence, user)
     LICENCE_HISTORY.create_historical_record(licence, "+" if created else "~")
-
-
-def _as_history_user(instance, user) -> None:
-    if user is not None and user.is_authenticated:
-        instance._history_user = user
 
 
 @transaction.atomic
@@ -324,7 +320,7 @@ def _store_approval(approval: Approval, *, evidence_file: UploadedFile | None, u
         approval.evidence_file_name = evidence_file.name[:255]
     _check_parties(approval)
     full_clean_naming_fields(approval)
-    _as_history_user(approval, user)
+    as_history_user(approval, user)
     approval.save()
     return approval
 
@@ -399,7 +395,7 @@ def _store(instance, *, data: dict[str, Any], fields: set[str], user):
     for field, value in data.items():
         setattr(instance, field, value)
     full_clean_naming_fields(instance)
-    _as_history_user(instance, user)
+    as_history_user(instance, user)
     instance.save()
     return instance
 

@@ -60,15 +60,20 @@ def sync(model, lookup: dict, values: dict, load: Load, source: str = "") -> obj
     in the app is kept as it is and the difference reported."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
-        instance = model(**lookup, **values)
-        # The fields are checked here; uniqueness is what the lookup just found, and the
-        # database holds the constraints.
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance = _new(model, lookup, values)
         instance._change_reason = source
         instance.save()
         load.counts[f"{model._meta.verbose_name_plural} created"] += 1
         return instance
     _bring_in_line(instance, values, load, source)
+    return instance
+
+
+def _new(model, lookup: dict, values: dict):
+    """A row not yet stored, its fields checked; uniqueness is what the caller's lookup just
+    found, and the database holds the constraints."""
+    instance = model(**lookup, **values)
+    instance.full_clean(validate_unique=False, validate_constraints=False)
     return instance
 
 
@@ -127,9 +132,7 @@ def sync_many(model, keyed: list[tuple[dict, dict]], load: Load, source: str = "
     for lookup, values in keyed:
         row = existing.get(tuple(getattr(value, "pk", value) for value in lookup.values()))
         if row is None:
-            row = model(**lookup, **values)
-            row.full_clean(validate_unique=False, validate_constraints=False)
-            new.append(row)
+            new.append(_new(model, lookup, values))
         elif _bring_in_line(row, values, load, source):
             changed.append(row)
     if new:
