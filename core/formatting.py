@@ -1,5 +1,5 @@
-"""How figures and dates are written everywhere: tonnes, signed percentages, value units by name,
-dates in words."""
+"""How figures and dates are written everywhere: tonnes, signed percentages, dates in words
+(value units: exports.units)."""
 
 from __future__ import annotations
 
@@ -11,23 +11,14 @@ from django.template.defaultfilters import filesizeformat
 NA = "n/a"
 MINUS = "\u2212"
 
-VALUE_UNIT_LABELS = {
-    "CNY_100M": "100 million CNY",
-    "CNY_10K": "10,000 CNY",
-    "USD": "USD",
-    "USD_1K": "thousand USD",
-    "USD_1M": "million USD",
-}
 
-
-def tonnes(value: Decimal | float | None, *, whole: bool = False) -> str:
-    """4392.1 → "4,392.1 t", 4446 → "4,446 t"; `whole` rounds to the tonne (62,585 t)."""
+def tonnes(value: Decimal | float | None) -> str:
+    """Tonnes to one decimal everywhere, thousands separated: 4392.06 → "4,392.1 t", 4446 →
+    "4,446.0 t"."""
     if value is None:
         return NA
-    step = Decimal("1") if whole else Decimal("0.1")
-    rounded = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
-    text = f"{rounded:,f}"
-    return f"{text.removesuffix('.0')} t"
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{rounded:,f} t"
 
 
 def percent_number(value: float | None) -> float | None:
@@ -43,11 +34,6 @@ def percent(value: float | None) -> str:
         return NA
     rounded = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{rounded:+f}%".replace("-", MINUS)
-
-
-def value_unit_label(unit: str) -> str:
-    """ "CNY_100M" → "100 million CNY"; an unknown unit as it is."""
-    return VALUE_UNIT_LABELS.get(unit, unit)
 
 
 def day_in_words(value: date) -> str:

@@ -25,6 +25,8 @@ class Series(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices)
     hs_codes = models.CharField(max_length=200, blank=True, help_text="e.g. 2805.30;8505.11")
     unit = models.CharField(max_length=20, default="t")
+    # The one unit of its currency its values are shown in, whatever scale each was stored in.
+    value_unit = models.CharField(max_length=10, blank=True, help_text="e.g. CNY_1M, USD_1K")
     description = models.TextField(blank=True)
 
     class Meta:
@@ -48,6 +50,11 @@ class ImportBatch(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Origin(models.TextChoices):
+        UPLOAD = "upload", "Uploaded"
+        FETCH = "fetch", "Fetched from UN Comtrade"
 
     class Format(models.TextChoices):
         RAREGATE_CSV = "raregate_csv", "RareGate CSV"
@@ -60,14 +67,16 @@ class ImportBatch(models.Model):
     TRANSITIONS = {
         Status.PENDING: {Status.RUNNING, Status.FAILED},
         Status.RUNNING: {Status.RUNNING, Status.SUCCEEDED, Status.FAILED},
-        Status.SUCCEEDED: set(),
+        Status.SUCCEEDED: {Status.WITHDRAWN},  # its figures taken back (import_batch_withdraw)
         Status.FAILED: {Status.PENDING},  # run again (services.import_batch_retry)
+        Status.WITHDRAWN: set(),
     }
-    FINISHED = (Status.SUCCEEDED, Status.FAILED)
+    FINISHED = (Status.SUCCEEDED, Status.FAILED, Status.WITHDRAWN)
 
-    file = models.FileField(upload_to=batch_upload_to)
+    # A fetch that got no answer is a failed batch without a file (nor a digest).
+    file = models.FileField(upload_to=batch_upload_to, blank=True)
     original_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64, unique=True, null=True, blank=True)
     size = models.BigIntegerField()
     format = models.CharField(max_length=20, choices=Format.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -93,6 +102,18 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.UPLOAD)
+    # The request a fetched batch answers, without any API key.
+    fetched_from = models.URLField(max_length=1000, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(blank=True)
     # Set in the transaction that stores its figures, cleared by the rebuild of the summaries
     # they reach: a rebuild whose message was lost (Redis down) is still owed, and done.
     summaries_owed = models.BooleanField(default=False)
@@ -111,6 +132,11 @@ class ImportBatch(models.Model):
             models.CheckConstraint(
                 name="batch_started_has_start_time",
                 condition=Q(status="pending") | Q(started_at__isnull=False) | Q(status="failed"),
+            ),
+            models.CheckConstraint(
+                name="batch_withdrawn_says_when_and_why",
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
             ),
         ]
         indexes = [
@@ -183,10 +209,10 @@ class ExportRecord(models.Model):
                 name="export_record_value_not_negative",
                 condition=Q(value__isnull=True) | Q(value__gte=0),
             ),
+            # Not current: superseded by a later batch, or its own batch was withdrawn.
             models.CheckConstraint(
                 name="export_record_superseded_is_not_current",
-                condition=Q(is_current=True, superseded_by_batch__isnull=True)
-                | Q(is_current=False, superseded_by_batch__isnull=False),
+                condition=Q(superseded_by_batch__isnull=True) | Q(is_current=False),
             ),
         ]
         indexes = [

@@ -57,17 +57,24 @@ SERIES = [
 ]
 
 
+# Each source's values are shown in one unit of its currency (see exports.units).
+VALUE_UNITS = {"gacc": "CNY_1M", "comtrade": "USD_1K"}
+
+
 def series_sync(series_model=None) -> None:
-    """Create or update every registered series (idempotent)."""
+    """Create or update every registered series (idempotent); a migration's historical model
+    gets the fields it has."""
     if series_model is None:
         from exports.models import Series as series_model
+    fields = {field.name for field in series_model._meta.get_fields()}
     for code, name, source, hs_codes, description in SERIES:
+        defaults = {
+            "name": name,
+            "source": source,
+            "hs_codes": hs_codes,
+            "description": description,
+            "value_unit": VALUE_UNITS[source],
+        }
         series_model.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "source": source,
-                "hs_codes": hs_codes,
-                "description": description,
-            },
+            code=code, defaults={key: value for key, value in defaults.items() if key in fields}
         )

@@ -19,12 +19,12 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from core.downloads import csv_download
-from core.formatting import value_unit_label
 from core.views import FilterPageMixin, PageMixin, Pager, pager
 from exports import services
 from exports.forms import ImportBatchFilter, ImportUploadForm
 from exports.models import ExportRecord, ImportBatch
 from exports.selectors import figure_history
+from exports.units import unit_words
 
 SECTION = "imports"
 RECORDS_PER_PAGE = 50
@@ -90,7 +90,7 @@ def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
     for record in page.object_list:
-        record.value_unit_label = value_unit_label(record.value_unit)
+        record.value_unit_label = unit_words(record.value_unit)
     return pager(request, page, param=param, anchor=anchor)
 
 

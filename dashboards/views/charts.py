@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.generic import TemplateView
 
 from core.downloads import csv_download
-from core.formatting import NA, percent, percent_number, tonnes, value_unit_label
+from core.formatting import NA, percent, percent_number, tonnes
 from core.periods import add_months, month_code
 from core.views import PageMixin
 from dashboards import figures, selectors
@@ -19,6 +19,7 @@ from dashboards.forms import ChartsForm, charts_form
 from dashboards.models import MonthlySummary
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
 from dashboards.views.presentation import Chart
+from exports.units import unit_words
 
 CSV_COLUMNS = [
     "series",
@@ -64,14 +65,14 @@ def table_row(summary: MonthlySummary) -> TableRow:
     if summary.value is None:
         value = ""
     else:
-        value = f"{summary.value.normalize():,f} {value_unit_label(summary.value_unit)}".strip()
+        value = f"{summary.value.normalize():,f} {unit_words(summary.value_unit)}".strip()
     return TableRow(
         summary=summary,
         tonnes=tonnes(summary.tonnes),
         value=value,
         mom=percent(summary.mom_pct),
         yoy=percent(summary.yoy_pct),
-        ytd=tonnes(summary.ytd_tonnes, whole=True) if summary.ytd_complete else NA,
+        ytd=tonnes(summary.ytd_tonnes) if summary.ytd_complete else NA,
         ytd_yoy=percent(summary.ytd_yoy_pct),
     )
 

@@ -97,7 +97,7 @@ def _year_to_date(summary: MonthlySummary, missing: list[str]) -> Stat:
     if summary.ytd_complete:
         return Stat(
             label,
-            tonnes(summary.ytd_tonnes, whole=True),
+            tonnes(summary.ytd_tonnes),
             year_to_date_name(summary.period_end),
             key="ytd",
         )

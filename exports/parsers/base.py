@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core.formatting import VALUE_UNIT_LABELS
+from exports.units import STORED
 
 NORMALISED_COLUMNS = [
     "series",
@@ -33,8 +33,8 @@ NORMALISED_COLUMNS = [
     "source_url",
     "line",
 ]
-# The units a value may be in, as every page names them.
-VALUE_UNITS = tuple(VALUE_UNIT_LABELS)
+# The units a value may be in, as published (exports.units).
+VALUE_UNITS = STORED
 
 
 class ParseFailure(Exception):

@@ -16,6 +16,7 @@ import pandas as pd
 from django.db import connection
 
 from exports.models import ExportRecord, ImportBatch, Series
+from exports.units import FACTORS
 
 # Imports write one at a time, so two batches never race for the same figure.
 WRITE_LOCK = 7_310_001
@@ -39,7 +40,7 @@ KEY = ["series_id", "period_start", "period_end", "partner"]
 # A figure is revised when its tonnes change, or its value changes by more than the rounding of
 # the coarser unit (3.497 CNY 100M and 34,971.6 CNY 10K are the same value). A row without a
 # value, or with one in another currency, does not revise the value already stored.
-UNIT_FACTORS = {"CNY_100M": 1e8, "CNY_10K": 1e4, "USD": 1.0, "USD_1K": 1e3, "USD_1M": 1e6}
+UNIT_FACTORS = FACTORS
 _FACTOR = "CASE {0} " + " ".join(f"WHEN '{u}' THEN {f}" for u, f in UNIT_FACTORS.items()) + " END"
 SAME_VALUE_SQL = (
     "(s.value IS NULL OR (r.value IS NOT NULL AND left(r.value_unit, 3) <> left(s.value_unit, 3)) "

@@ -10,14 +10,13 @@ from core.formatting import (
     percent,
     percent_number,
     tonnes,
-    value_unit_label,
 )
 
 
 def test_tonnes_have_thousands_and_one_decimal_or_none():
     assert tonnes(Decimal("4392.06")) == "4,392.1 t"
-    assert tonnes(4446) == "4,446 t"
-    assert tonnes(62584.6, whole=True) == "62,585 t"
+    assert tonnes(4446) == "4,446.0 t"
+    assert tonnes(62584.6) == "62,584.6 t"
     assert tonnes(None) == "n/a"
 
 
@@ -30,7 +29,5 @@ def test_percentages_are_signed_with_a_real_minus_and_round_half_up():
     assert percent_number(None) is None
 
 
-def test_value_units_by_name_and_dates_in_words():
-    assert value_unit_label("CNY_100M") == "100 million CNY"
-    assert value_unit_label("EUR") == "EUR"
+def test_dates_in_words():
     assert day_in_words(date(2026, 11, 10)) == "10 November 2026"

@@ -108,7 +108,7 @@ def test_the_overview_reads_december_2025_by_default(gacc, manager_client):
         "tonnes": "4,392.1 t",
         "mom": "−20.1%",
         "yoy": "+32.1%",
-        "ytd": "62,585 t",
+        "ytd": "62,585.1 t",
         "ytd_yoy": "+12.9%",
     }
     assert "Rare-earth exports, December 2025" in html(response)
@@ -121,7 +121,7 @@ def test_the_period_select_shows_november_2025(gacc, manager_client):
         "tonnes": "5,493.9 t",
         "mom": "+26.5%",
         "yoy": "+24.4%",
-        "ytd": "58,193 t",
+        "ytd": "58,193.0 t",
         "ytd_yoy": "+11.7%",
     }
     page = html(response)
@@ -392,10 +392,10 @@ def test_the_table_lists_the_plotted_numbers_with_their_batch_and_source(gacc, a
     assert cells[:7] == [
         "2025-12",
         "4,392.1 t",
-        "4.5 100 million CNY",
+        "4.5 CNY 100 million",
         "−20.1%",
         "+32.1%",
-        "62,585 t",
+        "62,585.1 t",
         "+12.9%",
     ]
     assert f'href="/imports/{gacc.pk}/"' in row
