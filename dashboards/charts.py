@@ -66,9 +66,14 @@ EVENT_LEVEL_STEP = 0.07
 
 
 def monthly_bars(
-    summary: pd.DataFrame, *, title: str, events: pd.DataFrame | None = None
+    summary: pd.DataFrame,
+    *,
+    title: str,
+    events: pd.DataFrame | None = None,
+    unpublished: tuple[tuple[date, date, bool], ...] = (),
 ) -> Figure:
-    """Tonnes per period as bars, a January–February span as one wide labelled bar."""
+    """Tonnes per period as bars, a January–February span as one wide labelled bar; the months
+    ended but not yet published (start, end, overdue) as shaded bands, never as zeros."""
     starts = _dates(summary["period_start"])
     ends = _dates(summary["period_end"])
     spans = [start != end for start, end in zip(starts, ends, strict=True)]
@@ -125,11 +130,61 @@ def monthly_bars(
     xaxis: dict = {"type": "date", "tickformat": "%b %Y"}
     if starts:
         # The data's months, so that event labels do not stretch the axis past them.
-        xaxis["range"] = [min(starts), add_months(max(ends), 1)]
+        last = max([*ends, *(end for _, end, _ in unpublished)])
+        xaxis["range"] = [min(starts), add_months(last, 1)]
     yaxis = {"title": {"text": "tonnes"}, "tickformat": ","}
     figure = _figure(title=title, data=[bars], xaxis=xaxis, yaxis=yaxis)
     if events is not None:
         add_events(figure, events)
+    add_unpublished(figure, unpublished)
+    return figure
+
+
+def add_unpublished(figure: Figure, periods: Iterable[tuple[date, date, bool]]) -> Figure:
+    """Shade each run of months not yet published, labelled at the foot of the plot (the event
+    labels are at its head): "overdue" when their release is late, "not yet published" else."""
+    runs: list[list] = []
+    for start, end, overdue in periods:
+        if runs and runs[-1][2] == overdue and add_months(runs[-1][1], 1) == start:
+            runs[-1][1] = end
+        else:
+            runs.append([start, end, overdue])
+    layout = figure["layout"]
+    shapes, annotations = layout.setdefault("shapes", []), layout.setdefault("annotations", [])
+    for start, end, overdue in runs:
+        colour = WARNING if overdue else MUTED
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": start,
+                "x1": add_months(end, 1),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": colour,
+                "opacity": 0.08,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        months = period_name(start, end, short=True)
+        text = f"overdue: {months}" if overdue else f"not yet published: {months}"
+        annotations.append(
+            {
+                "x": start,
+                "xref": "x",
+                "y": 0,
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "xshift": 3,
+                "text": "overdue" if overdue else "not yet published",
+                "showarrow": False,
+                "font": {"size": 11, "color": colour},
+                "hovertext": text,
+            }
+        )
     return figure
 
 

@@ -81,8 +81,10 @@ def monthly(
     partner: str = "",
     start: date | None = None,
     end: date | None = None,
+    unpublished: tuple[tuple[date, date, bool], ...] = (),
 ) -> SafeString:
-    """Tonnes per period as bars, with the policy events of the same months."""
+    """Tonnes per period as bars, with the policy events of the same months and the months not
+    yet published (exports.calendar: start, end, overdue) after them."""
     events = selectors.policy_events()
 
     def build() -> charts.Figure | None:
@@ -92,13 +94,25 @@ def monthly(
         first, last = frame["period_start"].min(), month_end(frame["period_end"].max())
         shown = events[(events["date"] >= first) & (events["date"] <= last)]
         return charts.monthly_bars(
-            frame, title=f"{series_title(series, partner)}, tonnes", events=shown
+            frame,
+            title=f"{series_title(series, partner)}, tonnes",
+            events=shown,
+            unpublished=unpublished,
         )
 
-    # The events are part of the choice: a changed measure is another key.
+    # The events and the months unpublished today are part of the choice: a changed measure or
+    # a new day is another key.
     marked = events.to_csv(index=False)
     return _cached(
-        MONTHLY, build, version, series=series, partner=partner, start=start, end=end, events=marked
+        MONTHLY,
+        build,
+        version,
+        series=series,
+        partner=partner,
+        start=start,
+        end=end,
+        events=marked,
+        unpublished=unpublished,
     )
 
 

@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from core.periods import months_uncovered, period_label
 from dashboards.models import MonthlySummary, SummaryRebuild
+from exports.calendar import Freshness, freshness
 from exports.models import Series
 from licensing.models import ControlMeasure, Licence
 from licensing.states import State, state_on
 
 HEADLINE_SERIES = "gacc-rare-earths"
+# The series whose currency the overview tells: the headline, and the magnets it is read beside.
+OVERVIEW_SERIES = {HEADLINE_SERIES: "rare earths", "gacc-ndfeb-magnets": "magnets"}
 SUMMARY_COLUMNS = [
     "period_start",
     "period_end",
@@ -167,6 +170,30 @@ def partners_of(series: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"code": series})
         return [partner for (partner,) in cursor.fetchall()]
+
+
+def series_freshness(*, on: date, codes: list[str]) -> list[Freshness]:
+    """How current each of these series is on `on` by its release calendar (exports.calendar),
+    in the order given: three reads each, all on the summaries' indexes."""
+    found = {series.code: series for series in Series.objects.filter(code__in=codes)}
+    return [_freshness(found[code], on) for code in codes if code in found]
+
+
+def _freshness(series: Series, on: date) -> Freshness:
+    rows = MonthlySummary.objects.filter(series=series)
+    latest = rows.filter(partner="").select_related("batch").order_by("-period_start").first()
+    if latest is None:
+        return freshness(series, on=on, latest=None)
+    # The newest period held by destination, by the index on (series, period_end).
+    by_partner = rows.exclude(partner="").order_by("-period_end").values("period_end")[:1]
+    after = rows.filter(partner="", period_start__gt=Subquery(by_partner)).order_by("period_start")
+    return freshness(
+        series,
+        on=on,
+        latest=(latest.period_start, latest.period_end),
+        imported_at=latest.batch.finished_at,
+        awaiting_breakdown=list(after.values_list("period_start", "period_end")),
+    )
 
 
 def periods_of(series: str, partner: str = "") -> list[MonthlySummary]:

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from core.downloads import csv_download
@@ -162,6 +163,9 @@ class ChartsView(PageMixin, TemplateView):
 
     def _drawn(self, choice: Choice) -> dict:
         rows = plotted(choice)
+        (current,) = selectors.series_freshness(on=timezone.localdate(), codes=[choice.series])
+        # The months not yet published follow the latest: shown when the range runs to it.
+        unpublished = current.chart_months if choice.end is None else ()
         area = {
             "version": selectors.summary_version(),
             "series": choice.series,
@@ -173,7 +177,7 @@ class ChartsView(PageMixin, TemplateView):
         charts = [
             Chart(
                 figures.MONTHLY,
-                partial(figures.monthly, partner=choice.partner, **area),
+                partial(figures.monthly, partner=choice.partner, unpublished=unpublished, **area),
                 filename=f"raregate_{name}_monthly",
             )
         ]
@@ -206,6 +210,7 @@ class ChartsView(PageMixin, TemplateView):
             ]
         return {
             "partner_label": figures.partner_name(choice.partner),
+            "freshness": [current],
             "rows": [table_row(row) for row in rows],
             "charts": charts,
             "destination_charts": destination_charts,

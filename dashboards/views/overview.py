@@ -17,6 +17,7 @@ from core.periods import add_months, month_code, month_name, parse_month, period
 from core.views import PageMixin
 from dashboards import figures, selectors
 from dashboards.views.presentation import Chart, card_view
+from exports.calendar import Freshness
 from licensing.selectors import (
     CoverStatus,
     automaker_listing,
@@ -38,11 +39,13 @@ class OverviewView(PageMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         on = timezone.localdate()
-        context.update(on=on, **self._figures(self.request.GET.get("period", "")))
+        freshness = selectors.series_freshness(on=on, codes=list(selectors.OVERVIEW_SERIES))
+        context.update(on=on, freshness=freshness, runs_to=_runs_to(freshness))
+        context.update(self._figures(self.request.GET.get("period", ""), freshness[0]))
         context.update(self._licensing(on))
         return context
 
-    def _figures(self, asked: str) -> dict[str, Any]:
+    def _figures(self, asked: str, headline: Freshness) -> dict[str, Any]:
         series = selectors.HEADLINE_SERIES
         periods = selectors.periods_of(series)  # newest first
         chosen = parse_month(asked) if asked else None
@@ -62,7 +65,7 @@ class OverviewView(PageMixin, TemplateView):
             chosen=month_code(card.summary.period_start) if card else "",
             period_error=period_error,
             card=card_view(card, periods) if card else None,
-            **self._charts(series, periods),
+            **self._charts(series, periods, headline),
         )
 
     def _licensing(self, on: date) -> dict[str, Any]:
@@ -78,7 +81,7 @@ class OverviewView(PageMixin, TemplateView):
             "automaker_total": sum(counts.values()),
         }
 
-    def _charts(self, series: str, periods: list) -> dict[str, Any]:
+    def _charts(self, series: str, periods: list, headline: Freshness) -> dict[str, Any]:
         if not periods:
             return {"charts": []}
         latest = periods[0]
@@ -89,7 +92,13 @@ class OverviewView(PageMixin, TemplateView):
             "charts": [
                 Chart(
                     figures.MONTHLY,
-                    partial(figures.monthly, version=version, series=series, start=start),
+                    partial(
+                        figures.monthly,
+                        version=version,
+                        series=series,
+                        start=start,
+                        unpublished=headline.chart_months,
+                    ),
                     filename=f"raregate-{series}-monthly",
                     caption=f"Tonnes per period since {month_name(start)}, with the "
                     "control measures, suspensions, general licences and licence expiries of "
@@ -104,6 +113,16 @@ class OverviewView(PageMixin, TemplateView):
                 ),
             ]
         }
+
+
+def _runs_to(freshness: list[Freshness]) -> str:
+    """ "The data runs to February 2026 (magnets to March 2026)."; empty before any figure."""
+    held = [(selectors.OVERVIEW_SERIES[f.series.code], f.runs_to) for f in freshness if f.latest]
+    if not held:
+        return ""
+    (_, first), others = held[0], held[1:]
+    also = "; ".join(f"{noun} to {month}" for noun, month in others if month != first)
+    return f"The data runs to {first}" + (f" ({also})." if also else ".")
 
 
 overview = OverviewView.as_view()

@@ -1,5 +1,6 @@
 """Alerts: a licence or a suspension about to run out, an approval left without a licence, an
-automaker's cover changing; each acknowledged by each user on their own."""
+automaker's cover changing, a customs release overdue; each acknowledged by each user on their
+own."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ LICENCE_KINDS = [
 MEASURE_KINDS = ["suspension_ending", "suspension_lapsed"]
 APPROVAL_KINDS = ["approval_licence_expired"]
 AUTOMAKER_KINDS = ["automaker_status_changed"]
+RELEASE_KINDS = ["release_overdue"]
 
 
 class Alert(models.Model):
@@ -31,6 +33,7 @@ class Alert(models.Model):
         SUSPENSION_LAPSED = "suspension_lapsed", "Suspension ended"
         APPROVAL_LICENCE_EXPIRED = "approval_licence_expired", "Approval's licence expired"
         AUTOMAKER_STATUS_CHANGED = "automaker_status_changed", "Automaker's cover changed"
+        RELEASE_OVERDUE = "release_overdue", "Customs release overdue"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     licence = models.ForeignKey(
@@ -53,8 +56,12 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
     )
+    series = models.ForeignKey(
+        "exports.Series", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     # The date the alert is about (a licence's valid_until, a suspension's last day, the day an
-    # automaker's status changed): a licence renewed to a later date is a new subject.
+    # automaker's status changed, the last day a release was due): a licence renewed to a later
+    # date is a new subject.
     concerns_on = models.DateField()
     message = models.CharField(max_length=500)
     raised_on = models.DateField()
@@ -89,12 +96,18 @@ class Alert(models.Model):
                 condition=Q(kind__in=AUTOMAKER_KINDS),
                 name="alert_once_per_automaker_change",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "series", "concerns_on"],
+                condition=Q(kind__in=RELEASE_KINDS),
+                name="alert_once_per_release",
+            ),
             models.CheckConstraint(
                 name="alert_has_its_subject",
                 condition=Q(kind__in=LICENCE_KINDS, licence__isnull=False)
                 | Q(kind__in=MEASURE_KINDS, control_measure__isnull=False)
                 | Q(kind__in=APPROVAL_KINDS, approval__isnull=False)
-                | Q(kind__in=AUTOMAKER_KINDS, automaker__isnull=False),
+                | Q(kind__in=AUTOMAKER_KINDS, automaker__isnull=False)
+                | Q(kind__in=RELEASE_KINDS, series__isnull=False),
             ),
         ]
 

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.formatting import day_in_words
+from dashboards.selectors import series_freshness
+from exports.models import Series
 from licensing.alerts.models import LICENCE_KINDS, Alert
 from licensing.cover import Day, ranks_on, status_of
 from licensing.models import Approval, Automaker, ControlMeasure, Licence
@@ -39,6 +41,7 @@ class Candidate:
     control_measure: ControlMeasure | None = None
     approval: Approval | None = None
     automaker: Automaker | None = None
+    series: Series | None = None
 
 
 def _short_name(measure: ControlMeasure) -> str:
@@ -178,6 +181,23 @@ def _automaker_candidates(on: date) -> list[Candidate]:
     return candidates
 
 
+def _release_candidates(on: date) -> list[Candidate]:
+    """Each series whose newest overdue release is late by more than ALERT_AFTER (a week): one
+    alert per release, so a series behind by months raises one alert a month, not a flood."""
+    candidates = []
+    codes = list(Series.objects.order_by("code").values_list("code", flat=True))
+    for current in series_freshness(on=on, codes=codes):
+        series, due = current.series, current.alert_due
+        if due is None:
+            continue
+        message = (
+            f"{series.name}: {due.period_name}'s {due.release.name} was due by "
+            f"{day_in_words(due.last)} and is not in RareGate. {current.behind_text}"
+        )
+        candidates.append(Candidate(Alert.Kind.RELEASE_OVERDUE, due.last, message, series=series))
+    return candidates
+
+
 def _escalated(candidate: Candidate, on: date) -> Alert | None:
     """The licence's alert for this end, raised or escalated to the candidate's kind (and so
     new to everyone again); None when it already is at that kind or a more urgent one."""
@@ -207,7 +227,12 @@ def alerts_raise(*, on: date) -> list[Alert]:
         alert = _escalated(candidate, on)
         if alert is not None:
             raised.append(alert)
-    candidates = _measure_candidates(on) + _approval_candidates(on) + _automaker_candidates(on)
+    candidates = (
+        _measure_candidates(on)
+        + _approval_candidates(on)
+        + _automaker_candidates(on)
+        + _release_candidates(on)
+    )
     for candidate in candidates:
         # get_or_create retries the read when a concurrent insert wins on the unique constraint.
         alert, created = Alert.objects.get_or_create(
@@ -216,6 +241,7 @@ def alerts_raise(*, on: date) -> list[Alert]:
             control_measure=candidate.control_measure,
             approval=candidate.approval,
             automaker=candidate.automaker,
+            series=candidate.series,
             concerns_on=candidate.concerns_on,
             defaults={"message": candidate.message, "raised_on": on},
         )

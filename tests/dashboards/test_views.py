@@ -42,13 +42,16 @@ CARD = re.compile(
 # session, user, two for permissions, role, the alert badge; periods, card (+ the months an
 # incomplete year to date lacks), licences expiring (count and the soonest), automakers by status,
 # the summary version that keys the cached figures, and the policy events the monthly chart marks
-# (measures, licence expiries), read every time.
-OVERVIEW_QUERIES = 14
+# (measures, licence expiries), read every time; how current the headline and magnets are (the
+# series, and for each its latest summary with its batch and the periods awaiting a breakdown).
+OVERVIEW_QUERIES = 19
 # + building the figures: the series' name, its summaries, and the year to date's summaries.
 OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 3
 # session, user, two for permissions, role, the alert badge; series, the series' partners, latest
-# period, the plotted summaries; the summary version; the policy events (measures, expiries).
-CHARTS_QUERIES = 13
+# period, the plotted summaries; the summary version; the policy events (measures, expiries); how
+# current the series is (the series, its latest summary with its batch, the periods awaiting a
+# breakdown).
+CHARTS_QUERIES = 16
 # Building the figures reads nothing more: the plotted summaries are read for the table anyway.
 CHARTS_QUERIES_BUILDING = CHARTS_QUERIES
 
