@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
@@ -14,7 +15,7 @@ from django.utils import timezone
 from core.periods import months_uncovered, period_label
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.calendar import Freshness, freshness
-from exports.models import Series
+from exports.models import Series, YearToDateFigure
 from licensing.models import ControlMeasure, Licence
 from licensing.states import State, state_on
 
@@ -196,6 +197,27 @@ def _freshness(series: Series, on: date) -> Freshness:
     )
 
 
+def published_year_to_date(
+    *, series: str, partner: str = "", ends: list[date]
+) -> dict[date, Decimal]:
+    """The source's own January-to-month figure (GACC's cumulative column) for each of these
+    period ends that has one, the newest import's when several gave it; one query."""
+    wanted = {(end.year, end.month) for end in ends}
+    if not wanted:
+        return {}
+    years = {year for year, _ in wanted}
+    rows = (
+        YearToDateFigure.objects.filter(series__code=series, partner=partner, year__in=years)
+        .order_by("-batch_id")
+        .values_list("year", "through_month", "tonnes")
+    )
+    found: dict[date, Decimal] = {}
+    for year, month, tonnes in rows:
+        if (year, month) in wanted:
+            found.setdefault(date(year, month, 1), tonnes)
+    return found
+
+
 def periods_of(series: str, partner: str = "") -> list[MonthlySummary]:
     """The periods a series has, newest first (for choosing a month on the overview)."""
     return list(summaries(series=series, partner=partner).order_by("-period_start"))
@@ -207,6 +229,7 @@ class Card:
 
     summary: MonthlySummary
     ytd_missing: list[str] = field(default_factory=list)
+    ytd_published: Decimal | None = None  # the source's own January-to-month figure
 
 
 def headline_card(*, series: str = HEADLINE_SERIES, period: date | None = None) -> Card | None:
@@ -219,7 +242,12 @@ def headline_card(*, series: str = HEADLINE_SERIES, period: date | None = None) 
     )
     if summary is None:
         return None
-    return Card(summary=summary, ytd_missing=_months_missing(summary))
+    published = published_year_to_date(series=series, ends=[summary.period_end])
+    return Card(
+        summary=summary,
+        ytd_missing=_months_missing(summary),
+        ytd_published=published.get(summary.period_end),
+    )
 
 
 def _months_missing(summary: MonthlySummary) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -19,8 +20,9 @@ from dashboards import figures, selectors
 from dashboards.forms import ChartsForm, charts_form
 from dashboards.models import MonthlySummary
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
-from dashboards.views.presentation import Chart
-from exports.units import unit_words
+from dashboards.views.presentation import Chart, PublishedYearToDate, published_year_to_date
+from exports.models import Series
+from exports.units import amount, converted, unit_words
 
 CSV_COLUMNS = [
     "series",
@@ -60,26 +62,25 @@ class TableRow:
     yoy: str
     ytd: str
     ytd_yoy: str
+    ytd_published: PublishedYearToDate | None = None
 
 
-def table_row(summary: MonthlySummary) -> TableRow:
-    if summary.value is None:
-        value = ""
-    else:
-        value = f"{summary.value.normalize():,f} {unit_words(summary.value_unit)}".strip()
+def table_row(summary: MonthlySummary, *, unit: str, published: Decimal | None = None) -> TableRow:
+    """A summary as the table writes it: its value in the series' one unit (`unit`)."""
     return TableRow(
         summary=summary,
         tonnes=tonnes(summary.tonnes),
-        value=value,
+        value=amount(summary.value, summary.value_unit, unit),
         mom=percent(summary.mom_pct),
         yoy=percent(summary.yoy_pct),
         ytd=tonnes(summary.ytd_tonnes) if summary.ytd_complete else NA,
         ytd_yoy=percent(summary.ytd_yoy_pct),
+        ytd_published=published_year_to_date(summary, published),
     )
 
 
-def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
-    """Exactly the plotted figures, one row per period."""
+def summaries_csv(choice: Choice, rows: list[MonthlySummary], unit: str) -> HttpResponse:
+    """Exactly the plotted figures, one row per period, values in the series' one unit."""
     parts = [choice.series, choice.partner or "all", month_code(choice.start) or "first"]
     parts.append(month_code(choice.end) or "latest")
     return csv_download(
@@ -93,8 +94,8 @@ def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
                 row.period_start.isoformat(),
                 row.period_end.isoformat(),
                 row.tonnes,
-                row.value,
-                row.value_unit,
+                _in_unit(row, unit),
+                unit if row.value is not None else "",
                 percent_number(row.mom_pct),
                 percent_number(row.yoy_pct),
                 row.ytd_tonnes if row.ytd_complete else None,
@@ -106,6 +107,11 @@ def summaries_csv(choice: Choice, rows: list[MonthlySummary]) -> HttpResponse:
             for row in rows
         ),
     )
+
+
+def _in_unit(row: MonthlySummary, unit: str) -> Decimal | None:
+    value = converted(row.value, row.value_unit, unit)
+    return None if value is None else value.quantize(Decimal("0.001"))
 
 
 def plotted(choice: Choice) -> list[MonthlySummary]:
@@ -154,7 +160,8 @@ class ChartsView(PageMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         choice = choice_of(form)
         if request.GET.get("format") == "csv":
-            return summaries_csv(choice, plotted(choice))
+            unit = Series.objects.values_list("value_unit", flat=True).get(code=choice.series)
+            return summaries_csv(choice, plotted(choice), unit)
         return self.render_to_response(
             self.get_context_data(
                 form=form, choice=choice, months_shown=MONTHS_SHOWN, drawn=self._drawn(choice)
@@ -164,6 +171,10 @@ class ChartsView(PageMixin, TemplateView):
     def _drawn(self, choice: Choice) -> dict:
         rows = plotted(choice)
         (current,) = selectors.series_freshness(on=timezone.localdate(), codes=[choice.series])
+        unit = current.series.value_unit
+        published = selectors.published_year_to_date(
+            series=choice.series, partner=choice.partner, ends=[row.period_end for row in rows]
+        )
         # The months not yet published follow the latest: shown when the range runs to it.
         unpublished = current.chart_months if choice.end is None else ()
         area = {
@@ -211,7 +222,11 @@ class ChartsView(PageMixin, TemplateView):
         return {
             "partner_label": figures.partner_name(choice.partner),
             "freshness": [current],
-            "rows": [table_row(row) for row in rows],
+            "rows": [
+                table_row(row, unit=unit, published=published.get(row.period_end)) for row in rows
+            ],
+            "value_unit": unit_words(unit),
+            "published_year_to_date": bool(published),
             "charts": charts,
             "destination_charts": destination_charts,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 
 from core.formatting import NA, percent, tonnes
@@ -28,6 +29,46 @@ class Stat:
     note: str
     missing: bool = False
     key: str = ""
+    flag: str = ""  # a warning beside the figure
+
+
+# A sum of months further than this from the source's own year to date is flagged.
+PUBLISHED_TOLERANCE_PCT = 0.1
+
+
+@dataclass(frozen=True)
+class PublishedYearToDate:
+    """The source's own January-to-month figure beside the sum of the months held."""
+
+    tonnes: Decimal
+    difference_pct: float | None  # of the sum against it; None when the sum is incomplete
+
+    @property
+    def shown(self) -> str:
+        return tonnes(self.tonnes)
+
+    @property
+    def text(self) -> str:
+        return f"as published: {self.shown}"
+
+    @property
+    def flag(self) -> str:
+        """ "the months sum to 0.4% more" when they differ by more than the tolerance."""
+        if self.difference_pct is None or abs(self.difference_pct) <= PUBLISHED_TOLERANCE_PCT:
+            return ""
+        more = "more" if self.difference_pct > 0 else "less"
+        return f"the months sum to {abs(self.difference_pct):.1f}% {more} than published"
+
+
+def published_year_to_date(
+    summary: MonthlySummary, published: Decimal | None
+) -> PublishedYearToDate | None:
+    if published is None:
+        return None
+    difference = None
+    if summary.ytd_complete and published:
+        difference = float((summary.ytd_tonnes - published) / published * 100)
+    return PublishedYearToDate(published, difference)
 
 
 @dataclass
@@ -51,7 +92,9 @@ def card_view(card: Card, rows: list[MonthlySummary]) -> CardView:
         Stat("Exports", tonnes(summary.tonnes), period, key="tonnes"),
         _month_on_month(summary, by_end),
         _year_on_year(summary, by_start),
-        _year_to_date(summary, card.ytd_missing),
+        _year_to_date(
+            summary, card.ytd_missing, published_year_to_date(summary, card.ytd_published)
+        ),
         _year_to_date_yoy(summary, by_end, rows),
     ]
     return CardView(summary=summary, period=period, stats=stats)
@@ -92,17 +135,21 @@ def _year_on_year(summary: MonthlySummary, by_start: dict) -> Stat:
     return Stat(label, NA, reason, missing=True, key="yoy")
 
 
-def _year_to_date(summary: MonthlySummary, missing: list[str]) -> Stat:
+def _year_to_date(
+    summary: MonthlySummary, missing: list[str], published: PublishedYearToDate | None
+) -> Stat:
     label = "Year to date"
+    also = f"; {published.text}" if published else ""
     if summary.ytd_complete:
         return Stat(
             label,
             tonnes(summary.ytd_tonnes),
-            year_to_date_name(summary.period_end),
+            f"{year_to_date_name(summary.period_end)}, the sum of months{also}",
             key="ytd",
+            flag=published.flag if published else "",
         )
     reason = f"YTD incomplete: lacks {', '.join(missing)}" if missing else "YTD incomplete"
-    return Stat(label, NA, reason, missing=True, key="ytd")
+    return Stat(label, NA, reason + also, missing=True, key="ytd")
 
 
 def _year_to_date_yoy(summary: MonthlySummary, by_end: dict, rows: list) -> Stat:

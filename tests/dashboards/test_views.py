@@ -7,6 +7,7 @@ import io
 import json
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 from unittest.mock import patch
 
 import pytest
@@ -19,6 +20,7 @@ from django.utils import timezone
 from dashboards import charts
 from dashboards.models import MonthlySummary
 from dashboards.services import monthly_summaries_rebuild
+from exports.models import Series, YearToDateFigure
 from tests.conftest import client_for, empty_cache
 from tests.dashboards.test_summaries import import_data_file, import_rows
 from tests.factories import (
@@ -43,15 +45,16 @@ CARD = re.compile(
 # incomplete year to date lacks), licences expiring (count and the soonest), automakers by status,
 # the summary version that keys the cached figures, and the policy events the monthly chart marks
 # (measures, licence expiries), read every time; how current the headline and magnets are (the
-# series, and for each its latest summary with its batch and the periods awaiting a breakdown).
-OVERVIEW_QUERIES = 19
+# series, and for each its latest summary with its batch and the periods awaiting a breakdown);
+# the source's own year to date.
+OVERVIEW_QUERIES = 20
 # + building the figures: the series' name, its summaries, and the year to date's summaries.
 OVERVIEW_QUERIES_BUILDING = OVERVIEW_QUERIES + 3
 # session, user, two for permissions, role, the alert badge; series, the series' partners, latest
 # period, the plotted summaries; the summary version; the policy events (measures, expiries); how
 # current the series is (the series, its latest summary with its batch, the periods awaiting a
-# breakdown).
-CHARTS_QUERIES = 16
+# breakdown); the source's own year to date.
+CHARTS_QUERIES = 17
 # Building the figures reads nothing more: the plotted summaries are read for the table anyway.
 CHARTS_QUERIES_BUILDING = CHARTS_QUERIES
 
@@ -395,12 +398,13 @@ def test_the_table_lists_the_plotted_numbers_with_their_batch_and_source(gacc, a
     assert cells[:7] == [
         "2025-12",
         "4,392.1 t",
-        "4.5 CNY 100 million",
+        "450",  # 4.5 CNY 100 million, in the series' one unit
         "−20.1%",
         "+32.1%",
         "62,585.1 t",
         "+12.9%",
     ]
+    assert '<th scope="col" class="num">Value (CNY million)</th>' in page
     assert f'href="/imports/{gacc.pk}/"' in row
     assert 'href="https://' in row
 
@@ -426,8 +430,8 @@ def test_the_csv_holds_exactly_the_plotted_numbers(gacc, analyst_client):
         "period_start": "2025-12-01",
         "period_end": "2025-12-01",
         "tonnes": "4392.100",
-        "value": "4.500",
-        "value_unit": "CNY_100M",
+        "value": "450.000",  # 4.5 CNY 100 million in the series' one unit
+        "value_unit": "CNY_1M",
         "mom_pct": "-20.1",  # a number, not text: no apostrophe before the minus
         "yoy_pct": "32.1",
         "ytd_tonnes": "62585.100",
@@ -442,14 +446,11 @@ def test_the_csv_holds_exactly_the_plotted_numbers(gacc, analyst_client):
 
 
 def test_the_csv_neutralises_text_a_spreadsheet_would_run(gacc, analyst_client):
-    MonthlySummary.objects.filter(period_start=date(2025, 12, 1)).update(
-        value_unit="=SUM(A1)", source_url="@SUM(A1)"
-    )
+    MonthlySummary.objects.filter(period_start=date(2025, 12, 1)).update(source_url="@SUM(A1)")
 
     response = analyst_client.get("/charts/", {"start": "2025-12", "format": "csv"})
 
     (row,) = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
-    assert row["value_unit"] == "'=SUM(A1)"
     assert row["source_url"] == "'@SUM(A1)"
     assert row["mom_pct"] == "-20.1"
 
@@ -534,3 +535,48 @@ def test_the_navigation_links_to_the_overview_and_charts(manager_client):
 
     assert '<a href="/">Overview</a>' in page
     assert '<a href="/charts/" aria-current="page">Charts</a>' in page
+
+
+# ---- The source's own year to date -----------------------------------------------------------
+
+
+def published(batch, through_month: int, tonnes: str, year: int = 2025) -> None:
+    YearToDateFigure.objects.create(
+        series=Series.objects.get(code=GACC),
+        year=year,
+        through_month=through_month,
+        tonnes=Decimal(tonnes),
+        batch=batch,
+    )
+
+
+def test_the_year_to_date_as_published_is_shown_beside_the_sum_and_flagged_past_a_tenth(
+    gacc, analyst_client
+):
+    # December 2025: the months sum to 62,585.1 t.
+    published(gacc, 12, "62585.1")
+    published(gacc, 11, "60000.0")  # November's sum is 58,193.0 t: 3.0% less
+
+    overview = html(analyst_client.get("/", {"period": "2025-12"}))
+    card = {match["key"]: match for match in CARD.finditer(overview)}
+    assert "as published: 62,585.1 t" in card["ytd"]["note"]
+    assert 'data-flag="ytd"' not in overview
+
+    november = html(analyst_client.get("/", {"period": "2025-11"}))
+    assert "as published: 60,000.0 t" in november
+    assert 'data-flag="ytd">the months sum to 3.0% less than published</p>' in november
+
+    table = html(analyst_client.get("/charts/", {"start": "2025-11", "end": "2025-12"}))
+    assert "Year to date as published" in table
+    row = table[table.index('<tr data-period="2025-11">') :]
+    assert "60,000.0 t" in row[: row.index("</tr>")]
+    assert "the months sum to 3.0% less than published" in row[: row.index("</tr>")]
+
+
+def test_a_difference_within_a_tenth_of_a_percent_is_not_flagged(gacc, analyst_client):
+    published(gacc, 12, "62600.0")  # the sum, 62,585.1 t, is 0.02% less
+
+    overview = html(analyst_client.get("/", {"period": "2025-12"}))
+
+    assert "as published: 62,600.0 t" in overview
+    assert 'data-flag="ytd"' not in overview

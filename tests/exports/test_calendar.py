@@ -95,8 +95,7 @@ def test_the_warning_counts_the_releases_missing_since_the_latest_month():
         series(GACC), on=date(2026, 12, 1), latest=(date(2026, 1, 1), date(2026, 2, 1))
     )
     assert state.behind_text == (
-        "8 releases missing since February 2026: March–October 2026 were due by "
-        "14 November 2026."
+        "8 releases missing since February 2026: March–October 2026 were due by 14 November 2026."
     )
     # A chart shades them as overdue, and November as not yet published.
     assert state.chart_months[0] == (date(2026, 3, 1), date(2026, 3, 1), True)
