@@ -1,10 +1,16 @@
-"""The dashboards API's shapes: a series, and one summary period with its comparisons."""
+"""The dashboards API's shapes: a series (with how current it is), and one summary period with
+its comparisons."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.periods import period_label
 from dashboards.models import MonthlySummary
+from dashboards.selectors import series_freshness
+from exports.calendar import Due, Freshness
 from exports.models import Series
 
 
@@ -16,10 +22,62 @@ class SeriesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Series
-        fields = ["code", "url", "name", "source", "hs_codes", "unit", "description"]
+        fields = [
+            "code",
+            "url",
+            "name",
+            "source",
+            "hs_codes",
+            "unit",
+            "value_unit",
+            "description",
+        ]
 
     def get_hs_codes(self, series: Series) -> list[str]:
         return [code.strip() for code in series.hs_codes.split(";") if code.strip()]
+
+
+class DueSerializer(serializers.Serializer):
+    """One release of one period by the series' calendar."""
+
+    period = serializers.SerializerMethodField(help_text="YYYY-MM, or YYYY-MM/YYYY-MM.")
+    release = serializers.CharField(source="release.name", help_text="e.g. headline.")
+    due_from = serializers.DateField(source="first")
+    due_by = serializers.DateField(source="last")
+    text = serializers.CharField(help_text="In words, as the pages write it.")
+
+    def get_period(self, due: Due) -> str:
+        return period_label(*due.period)
+
+
+class FreshnessSerializer(serializers.Serializer):
+    """How current a series is today, by its release calendar."""
+
+    on = serializers.DateField()
+    latest = serializers.SerializerMethodField(help_text="The newest period held; null if none.")
+    imported_at = serializers.DateTimeField(allow_null=True)
+    next = DueSerializer(allow_null=True, help_text="The next release expected.")
+    overdue = DueSerializer(many=True, help_text="Releases past their window, not held.")
+    not_yet_due = DueSerializer(many=True, help_text="Months ended, releases not yet due.")
+    awaiting_breakdown = DueSerializer(
+        many=True, help_text="Held to all destinations; the breakdown by destination to come."
+    )
+    behind = serializers.CharField(source="behind_text", help_text="Empty when none is overdue.")
+
+    def get_latest(self, freshness: Freshness) -> str | None:
+        return period_label(*freshness.latest) if freshness.latest else None
+
+
+class SeriesDetailSerializer(SeriesSerializer):
+    freshness = serializers.SerializerMethodField()
+
+    class Meta(SeriesSerializer.Meta):
+        fields = [*SeriesSerializer.Meta.fields, "freshness"]
+
+    @extend_schema_field(FreshnessSerializer)
+    def get_freshness(self, series: Series) -> dict:
+        (current,) = series_freshness(on=timezone.localdate(), codes=[series.code])
+        return FreshnessSerializer(current).data
 
 
 class MonthlySummarySerializer(serializers.ModelSerializer):

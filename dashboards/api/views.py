@@ -6,7 +6,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, viewsets
 
 from dashboards.api.filters import MONTH_PARAMETERS, MonthlySummaryFilter
-from dashboards.api.serializers import MonthlySummarySerializer, SeriesSerializer
+from dashboards.api.serializers import (
+    MonthlySummarySerializer,
+    SeriesDetailSerializer,
+    SeriesSerializer,
+)
 from dashboards.models import MonthlySummary
 from exports.models import Series
 
@@ -21,7 +25,11 @@ READ_ERRORS = {
         summary="List the series", responses={200: SeriesSerializer(many=True), **READ_ERRORS}
     ),
     retrieve=extend_schema(
-        summary="One series, by its code", responses={200: SeriesSerializer, **READ_ERRORS}
+        summary="One series, by its code, with how current it is",
+        description="`freshness` says, by the series' release calendar, the newest period held "
+        "and when it was imported, the next release expected, the releases overdue and the "
+        "periods awaiting their breakdown by destination, as of today.",
+        responses={200: SeriesDetailSerializer, **READ_ERRORS},
     ),
 )
 class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -30,6 +38,10 @@ class SeriesViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     queryset = Series.objects.all()
     serializer_class = SeriesSerializer
     lookup_field = "code"
+
+    def get_serializer_class(self):
+        return SeriesDetailSerializer if self.action == "retrieve" else SeriesSerializer
+
     ordering_fields = ["code", "name"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from dashboards.models import MonthlySummary
@@ -130,6 +131,30 @@ def test_it_lists_the_series_and_shows_one_by_code(data, api):
     assert one["hs_codes"] == ["2805.30", "2846.10", "2846.90"]
     assert one["url"].endswith(f"{SERIES}{GACC}/")
     assert api.get(f"{SERIES}no-such-series/").status_code == 404
+
+
+@time_machine.travel(date(2026, 12, 1))
+def test_one_series_says_how_current_it_is_by_its_calendar(data, api):
+    one = api.get(f"{SERIES}{GACC}/").json()
+
+    assert one["value_unit"] == "CNY_1M"
+    freshness = one["freshness"]
+    assert freshness["on"] == "2026-12-01"
+    assert freshness["latest"] == "2025-12"
+    assert freshness["imported_at"] is not None
+    # January–February 2026 to October 2026: nine releases, past their windows.
+    assert [due["period"] for due in freshness["overdue"]][:2] == ["2026-01/2026-02", "2026-03"]
+    assert len(freshness["overdue"]) == 9
+    assert freshness["overdue"][-1]["due_by"] == "2026-11-14"
+    assert freshness["next"] == {
+        "period": "2026-11",
+        "release": "headline",
+        "due_from": "2026-12-07",
+        "due_by": "2026-12-14",
+        "text": "November 2026's headline is due about 7–14 December 2026",
+    }
+    assert freshness["behind"].startswith("9 releases missing since December 2025")
+    assert "freshness" not in api.get(SERIES).json()["results"][0]
 
 
 @pytest.mark.parametrize("url", [SUMMARIES, SERIES, f"{SERIES}{GACC}/"])
