@@ -4,10 +4,12 @@ and after each window."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from dashboards.selectors import series_freshness
@@ -154,6 +156,44 @@ class TestFromTheDatabase:
             "concerns_on", flat=True
         )
         assert sorted(concerns) == [date(2026, 11, 14), date(2026, 12, 14)]
+
+    @pytest.mark.parametrize(
+        ("today", "next_text", "behind"),
+        [
+            # Before November's window, on its last day, and the day after it.
+            (date(2026, 12, 6), "November 2026's headline is due about 7–14 December 2026", 8),
+            (date(2026, 12, 14), "November 2026's headline is due about 7–14 December 2026", 8),
+            (date(2026, 12, 15), "December 2026's headline is due about 7–14 January 2027", 9),
+        ],
+    )
+    def test_the_pages_say_what_is_next_and_what_is_behind_on_the_day(
+        self, today, next_text, behind
+    ):
+        import_rows(GACC, [("2026-01/2026-02", 10468.3)])
+        import_rows(MAGNETS, [("2026-10", 5200)])
+        monthly_summaries_rebuild()
+        client = client_for(UserFactory(role="Analyst"))
+        with time_machine.travel(today):
+            overview = client.get("/").content.decode().replace("&#x27;", "'")
+            charts = client.get("/charts/", {"series": GACC}).content.decode()
+        assert f"Next: {next_text}." in overview
+        assert f"{behind} releases missing since February 2026" in overview
+        assert f"{behind} releases missing since February 2026" in charts
+        # The magnets are current until their November window (18–22 December) has passed.
+        magnets = overview[overview.index(f'data-series="{MAGNETS}"') :]
+        magnets = magnets[: magnets.index("</article>")]
+        assert 'data-freshness="overdue"' not in magnets
+
+    def test_the_hourly_check_raises_the_overdue_alert(self):
+        import_rows(GACC, [("2026-09", 5000)])
+        monthly_summaries_rebuild()
+        with time_machine.travel(date(2026, 11, 22)):
+            call_command("raise_alerts", stdout=io.StringIO())
+        (alert,) = Alert.objects.filter(kind=Alert.Kind.RELEASE_OVERDUE)
+        assert alert.raised_on == date(2026, 11, 22)
+        page = client_for(UserFactory(role="Analyst")).get("/alerts/").content.decode()
+        assert "is not in RareGate" in page
+        assert f"/charts/?series={GACC}" in page
 
     @time_machine.travel(date(2026, 12, 1))
     def test_the_overview_says_how_current_the_figures_are(self):
