@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.formatting import day_in_words
-from dashboards.selectors import series_freshness
 from exports.models import Series
 from licensing.alerts.models import LICENCE_KINDS, Alert
+from licensing.alerts.signals import alert_candidates_wanted
 from licensing.cover import Day, ranks_on, status_of
 from licensing.models import Approval, Automaker, ControlMeasure, Licence
 from licensing.selectors import (
@@ -181,21 +181,12 @@ def _automaker_candidates(on: date) -> list[Candidate]:
     return candidates
 
 
-def _release_candidates(on: date) -> list[Candidate]:
-    """Each series whose newest overdue release is late by more than ALERT_AFTER (a week): one
-    alert per release, so a series behind by months raises one alert a month, not a flood."""
-    candidates = []
-    codes = list(Series.objects.order_by("code").values_list("code", flat=True))
-    for current in series_freshness(on=on, codes=codes):
-        series, due = current.series, current.alert_due
-        if due is None:
-            continue
-        message = (
-            f"{series.name}: {due.period_name}'s {due.release.name} was due by "
-            f"{day_in_words(due.last)} and is not in RareGate. {current.behind_text}"
-        )
-        candidates.append(Candidate(Alert.Kind.RELEASE_OVERDUE, due.last, message, series=series))
-    return candidates
+def _candidates_of_other_apps(on: date) -> list[Candidate]:
+    """What the apps that know other conditions raise (the dashboards: releases overdue)."""
+    found = []
+    for _, candidates in alert_candidates_wanted.send(sender=Alert, on=on):
+        found.extend(candidates)
+    return found
 
 
 def _escalated(candidate: Candidate, on: date) -> Alert | None:
@@ -231,7 +222,7 @@ def alerts_raise(*, on: date) -> list[Alert]:
         _measure_candidates(on)
         + _approval_candidates(on)
         + _automaker_candidates(on)
-        + _release_candidates(on)
+        + _candidates_of_other_apps(on)
     )
     for candidate in candidates:
         # get_or_create retries the read when a concurrent insert wins on the unique constraint.
