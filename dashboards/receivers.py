@@ -51,5 +51,7 @@ def releases_overdue(sender, *, on: date, **kwargs) -> list[Candidate]:
             f"{series.name}: {due.period_name}'s {due.release.name} was due by "
             f"{day_in_words(due.last)} and is not in RareGate. {current.behind_text}"
         )
-        candidates.append(Candidate(Alert.Kind.RELEASE_OVERDUE, due.last, message, series=series))
+        candidates.append(
+            Candidate(Alert.Kind.RELEASE_OVERDUE, due.last, message, series=series.code)
+        )
     return candidates

@@ -16,10 +16,10 @@ from core.periods import months_uncovered, period_label
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.calendar import Freshness, freshness
 from exports.models import Series, YearToDateFigure
+from exports.series import HEADLINE_SERIES
 from licensing.models import ControlMeasure, Licence
 from licensing.states import State, state_on
 
-HEADLINE_SERIES = "gacc-rare-earths"
 # The series whose currency the overview tells: the headline, and the magnets it is read beside.
 OVERVIEW_SERIES = {HEADLINE_SERIES: "rare earths", "gacc-ndfeb-magnets": "magnets"}
 SUMMARY_COLUMNS = [

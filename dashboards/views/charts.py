@@ -84,34 +84,29 @@ def summaries_csv(choice: Choice, rows: list[MonthlySummary], unit: str) -> Http
     parts = [choice.series, choice.partner or "all", month_code(choice.start) or "first"]
     parts.append(month_code(choice.end) or "latest")
     return csv_download(
-        f"{'_'.join(parts)}.csv",
-        CSV_COLUMNS,
-        (
-            [
-                choice.series,
-                row.partner,
-                row.period_label,
-                row.period_start.isoformat(),
-                row.period_end.isoformat(),
-                row.tonnes,
-                _in_unit(row, unit),
-                unit if row.value is not None else "",
-                percent_number(row.mom_pct),
-                percent_number(row.yoy_pct),
-                row.ytd_tonnes if row.ytd_complete else None,
-                row.ytd_complete,
-                percent_number(row.ytd_yoy_pct),
-                row.batch_id,
-                row.source_url,
-            ]
-            for row in rows
-        ),
+        f"{'_'.join(parts)}.csv", CSV_COLUMNS, (_csv_row(row, choice, unit) for row in rows)
     )
 
 
-def _in_unit(row: MonthlySummary, unit: str) -> Decimal | None:
+def _csv_row(row: MonthlySummary, choice: Choice, unit: str) -> list:
     value = converted(row.value, row.value_unit, unit)
-    return None if value is None else value.quantize(Decimal("0.001"))
+    return [
+        choice.series,
+        row.partner,
+        row.period_label,
+        row.period_start.isoformat(),
+        row.period_end.isoformat(),
+        row.tonnes,
+        None if value is None else value.quantize(Decimal("0.001")),
+        "" if value is None else unit,
+        percent_number(row.mom_pct),
+        percent_number(row.yoy_pct),
+        row.ytd_tonnes if row.ytd_complete else None,
+        row.ytd_complete,
+        percent_number(row.ytd_yoy_pct),
+        row.batch_id,
+        row.source_url,
+    ]
 
 
 def plotted(choice: Choice) -> list[MonthlySummary]:

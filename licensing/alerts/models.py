@@ -56,9 +56,9 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
     )
-    series = models.ForeignKey(
-        "exports.Series", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
-    )
+    # The code of the series whose release is overdue: a code, not a key, as licensing sits
+    # below the exports app that keeps the series.
+    series = models.SlugField(max_length=60, blank=True)
     # The date the alert is about (a licence's valid_until, a suspension's last day, the day an
     # automaker's status changed, the last day a release was due): a licence renewed to a later
     # date is a new subject.
@@ -107,7 +107,7 @@ class Alert(models.Model):
                 | Q(kind__in=MEASURE_KINDS, control_measure__isnull=False)
                 | Q(kind__in=APPROVAL_KINDS, approval__isnull=False)
                 | Q(kind__in=AUTOMAKER_KINDS, automaker__isnull=False)
-                | Q(kind__in=RELEASE_KINDS, series__isnull=False),
+                | (Q(kind__in=RELEASE_KINDS) & ~Q(series="")),
             ),
         ]
 

@@ -19,7 +19,7 @@ def alerts_list(*, user, kind: str = "", open_only: bool = False) -> QuerySet[Al
     """The alerts, newest first, each with `acknowledged` (by this user); with `open_only`,
     only those the user has not acknowledged."""
     alerts = Alert.objects.select_related(
-        "licence__exporter", "control_measure", "approval", "automaker", "series"
+        "licence__exporter", "control_measure", "approval", "automaker"
     ).annotate(acknowledged=_acknowledged_by(user))
     if kind:
         alerts = alerts.filter(kind=kind)

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.formatting import day_in_words
-from exports.models import Series
 from licensing.alerts.models import LICENCE_KINDS, Alert
 from licensing.alerts.signals import alert_candidates_wanted
 from licensing.cover import Day, ranks_on, status_of
@@ -41,7 +40,7 @@ class Candidate:
     control_measure: ControlMeasure | None = None
     approval: Approval | None = None
     automaker: Automaker | None = None
-    series: Series | None = None
+    series: str = ""  # a series' code
 
 
 def _short_name(measure: ControlMeasure) -> str:

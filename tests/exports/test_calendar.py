@@ -145,7 +145,7 @@ class TestFromTheDatabase:
             assert not Alert.objects.filter(kind=Alert.Kind.RELEASE_OVERDUE).exists()
         alerts_raise(on=date(2026, 11, 22))
         (alert,) = Alert.objects.filter(kind=Alert.Kind.RELEASE_OVERDUE)
-        assert alert.series.code == GACC
+        assert alert.series == GACC
         assert alert.concerns_on == date(2026, 11, 14)
         assert "October 2026's headline was due by 14 November 2026" in alert.message
         # Raised once: the next run raises nothing new; November's is its own alert.
