@@ -33,6 +33,25 @@ class ImportUploadForm(ServiceErrorsMixin, forms.Form):
         )
 
 
+class PreviewCommitForm(forms.Form):
+    """Import the file just previewed: its kept bytes, named by a signed token."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+class WithdrawalForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why withdraw it",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the import and shown in each of its figures' history.",
+    )
+    confirm = forms.BooleanField(
+        label="Withdraw this import: its figures stop counting, and those it revised count again",
+        error_messages={"required": "Tick this to confirm the withdrawal."},
+    )
+
+
 class ImportBatchFilter(django_filters.FilterSet):
     """The batches by status and format, alike on the page and in the API."""
 

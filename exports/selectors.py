@@ -25,6 +25,31 @@ def figure_history(
     )
 
 
+def current_figures(
+    *, series_ids: list[int], first_start: date, last_start: date
+) -> QuerySet[ExportRecord]:
+    """The current figures of the series whose period starts between the two months (the
+    figures a file of those series and months could revise), as the writer reads them."""
+    return ExportRecord.objects.filter(
+        is_current=True,
+        series_id__in=series_ids,
+        period_start__gte=first_start,
+        period_start__lte=last_start,
+    )
+
+
+def latest_period(*, series: str, partner: str = "") -> tuple[date, date] | None:
+    """The start and end of a series' latest current period for a partner; None when it has
+    none."""
+    latest = (
+        ExportRecord.objects.filter(series__code=series, partner=partner, is_current=True)
+        .order_by("-period_start")
+        .values_list("period_start", "period_end")
+        .first()
+    )
+    return tuple(latest) if latest else None
+
+
 def import_batch_changes(*, batch_id: int) -> list[dict]:
     """What a batch changed, read from the records it stored or superseded.
 

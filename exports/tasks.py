@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from exports import services
+from exports.comtrade_fetch import comtrade_exports_fetch, recent_months
 from exports.services.batches import TEMPORARY_ERRORS
 
 
@@ -24,5 +26,14 @@ def import_batch_run(self, batch_id: int) -> str | None:
 
 @shared_task
 def import_batches_requeue() -> list[int]:
-    """Enqueue again the import batches left pending (e.g. while Redis was down)."""
+    """Enqueue again the import batches left pending (e.g. while Redis was down), and remove the
+    previewed files that were never imported."""
+    services.import_previews_purge()
     return services.import_batches_requeue()
+
+
+@shared_task
+def comtrade_fetch() -> list[int]:
+    """Fetch the last year of published UN Comtrade months; the import worker stores them."""
+    fetched = comtrade_exports_fetch(months=recent_months(timezone.localdate()))
+    return [outcome.batch.pk for outcome in fetched]

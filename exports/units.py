@@ -5,7 +5,7 @@ thousand). Scales convert; currencies never convert into each other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 @dataclass(frozen=True)
@@ -55,5 +55,5 @@ def amount(value: Decimal | float | None, unit: str, to: str) -> str:
     shown = converted(value, unit, to)
     if shown is None:
         return ""
-    shown = shown.quantize(Decimal("0.001")).normalize()
+    shown = shown.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
     return f"{shown:,f}"

@@ -21,10 +21,12 @@ from django_filters.views import FilterView
 from core.downloads import csv_download
 from core.views import FilterPageMixin, PageMixin, Pager, pager
 from exports import services
-from exports.forms import ImportBatchFilter, ImportUploadForm
+from exports.forms import ImportBatchFilter, ImportUploadForm, WithdrawalForm
 from exports.models import ExportRecord, ImportBatch
+from exports.presentation import records_shown
 from exports.selectors import figure_history
-from exports.units import unit_words
+from exports.services.batches import InvalidTransition
+from exports.services.withdrawal import withdrawal_words
 
 SECTION = "imports"
 RECORDS_PER_PAGE = 50
@@ -85,13 +87,51 @@ def progress_steps(progress: dict | None) -> list[Step]:
     return steps
 
 
-def records_pager(request: HttpRequest, records: QuerySet, *, param: str, anchor: str) -> Pager:
-    """One page of records, with links that keep the other table's page."""
+@dataclass
+class RecordsPage:
+    pager: Pager
+    value_unit: str  # in words, for the value column's heading; "" when the rows differ
+
+
+def records_pager(
+    request: HttpRequest, records: QuerySet, *, param: str, anchor: str
+) -> RecordsPage:
+    """One page of records, shown in their series' units, with links that keep the other
+    table's page."""
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get(param))
     page.object_list = list(page.object_list)
-    for record in page.object_list:
-        record.value_unit_label = unit_words(record.value_unit)
-    return pager(request, page, param=param, anchor=anchor)
+    value_unit = records_shown(page.object_list)
+    return RecordsPage(pager(request, page, param=param, anchor=anchor), value_unit)
+
+
+def say_registered(request: HttpRequest, batch: ImportBatch, created: bool) -> None:
+    """Tell the user what became of a file given to import_batch_register (upload or commit of a
+    preview)."""
+    if created and getattr(batch, "queue_failed", False):
+        messages.warning(
+            request,
+            f"Stored as import {batch.pk}; the import queue is unreachable, so it will "
+            "start automatically once it is back (checked every few minutes).",
+        )
+    elif getattr(batch, "retried", False):
+        messages.success(
+            request, f"This file failed before as import {batch.pk}: it will run again."
+        )
+    elif created:
+        messages.success(
+            request, f"Queued: {batch.original_name} will be imported in the background."
+        )
+    elif batch.status == ImportBatch.Status.WITHDRAWN:
+        messages.warning(
+            request,
+            f"This file was imported as import {batch.pk}, then {withdrawal_words(batch)}. "
+            "It was not imported again.",
+        )
+    else:
+        messages.info(
+            request,
+            f"This file was already uploaded as import {batch.pk}: nothing new was stored.",
+        )
 
 
 class ImportUploadView(PageMixin, FormView):
@@ -109,27 +149,7 @@ class ImportUploadView(PageMixin, FormView):
         except ValidationError as error:
             form.add_service_error(error)
             return self.form_invalid(form)
-        if created and getattr(batch, "queue_failed", False):
-            messages.warning(
-                self.request,
-                f"Stored as import {batch.pk}; the import queue is unreachable, so it will "
-                "start automatically once it is back (checked every few minutes).",
-            )
-        elif getattr(batch, "retried", False):
-            messages.success(
-                self.request,
-                f"This file failed before as import {batch.pk}: it will run again.",
-            )
-        elif created:
-            messages.success(
-                self.request,
-                f"Queued: {batch.original_name} will be imported in the background.",
-            )
-        else:
-            messages.info(
-                self.request,
-                f"This file was already uploaded as import {batch.pk}: nothing new was stored.",
-            )
+        say_registered(self.request, batch, created)
         return redirect("exports:batch-detail", pk=batch.pk)
 
 
@@ -142,10 +162,50 @@ class ImportBatchRetryView(PermissionRequiredMixin, View):
         batch = get_object_or_404(ImportBatch, pk=pk)
         if batch.status != ImportBatch.Status.FAILED:
             messages.info(request, f"Import {batch.pk} has not failed: it was not run again.")
-        else:
+            return redirect("exports:batch-detail", pk=batch.pk)
+        try:
             services.import_batch_retry(batch_id=batch.pk)
+        except services.InvalidTransition as refusal:  # a fetch that stored no answer
+            messages.error(request, str(refusal))
+        else:
             messages.success(request, f"Import {batch.pk} will run again from its file.")
         return redirect("exports:batch-detail", pk=batch.pk)
+
+
+class ImportBatchWithdrawView(PageMixin, FormView):
+    """Withdraw a succeeded import (POST from its page, with a reason and a confirmation); the
+    form again, with what is missing, when either is."""
+
+    permission_required = "exports.add_importbatch"
+    form_class = WithdrawalForm
+    template_name = "exports/batch_withdraw.html"
+    section = SECTION
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.batch = get_object_or_404(ImportBatch, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(batch=self.batch, **kwargs)
+
+    def form_valid(self, form: WithdrawalForm) -> HttpResponse:
+        try:
+            services.import_batch_withdraw(
+                batch_id=self.batch.pk, reason=form.cleaned_data["reason"], user=self.request.user
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+            return self.form_invalid(form)
+        except InvalidTransition as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(
+                self.request,
+                f"Import {self.batch.pk} is withdrawn: the figures it had revised count again, "
+                "and the summaries are being rebuilt.",
+            )
+        return redirect("exports:batch-detail", pk=self.batch.pk)
 
 
 class ImportBatchListView(FilterPageMixin, FilterView):
@@ -169,7 +229,7 @@ class ImportBatchListView(FilterPageMixin, FilterView):
 
 class ImportBatchDetailView(PageMixin, DetailView):
     permission_required = "exports.view_importbatch"
-    queryset = ImportBatch.objects.select_related("uploaded_by")
+    queryset = ImportBatch.objects.select_related("uploaded_by", "withdrawn_by")
     template_name = "exports/batch_detail.html"
     context_object_name = "batch"
     section = SECTION
@@ -186,9 +246,11 @@ class ImportBatchDetailView(PageMixin, DetailView):
             skipped_reasons=sorted(
                 batch.skipped_reasons.items(), key=lambda item: (-item[1], item[0])
             ),
+            withdrawal_form=WithdrawalForm(),
         )
-        # Only a batch that succeeded stored anything: a failed one wrote nothing.
-        if batch.status == ImportBatch.Status.SUCCEEDED:
+        # Only a batch that succeeded stored anything: a failed one wrote nothing. A withdrawn
+        # one keeps its records, no longer current, and what it had revised is current again.
+        if batch.status in (ImportBatch.Status.SUCCEEDED, ImportBatch.Status.WITHDRAWN):
             context.update(
                 stored=records_pager(
                     self.request,
@@ -211,6 +273,8 @@ class ImportBatchFileView(PermissionRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         batch = get_object_or_404(ImportBatch.objects.only("file", "original_name"), pk=pk)
+        if not batch.file:
+            raise Http404("This import has no file: a fetch that got no answer.")
         try:
             handle = batch.file.open("rb")
         except FileNotFoundError as error:
@@ -241,10 +305,13 @@ class FigureHistoryView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         record = self.object
-        versions = figure_history(
-            series=record.series.code,
-            period_start=record.period_start,
-            period_end=record.period_end,
-            partner=record.partner,
+        versions = list(
+            figure_history(
+                series=record.series.code,
+                period_start=record.period_start,
+                period_end=record.period_end,
+                partner=record.partner,
+            )
         )
-        return super().get_context_data(versions=versions, **kwargs)
+        value_unit = records_shown(versions)
+        return super().get_context_data(versions=versions, value_unit=value_unit, **kwargs)

@@ -7,6 +7,7 @@ from django.test import Client
 from core.roles import ANALYST, COMPLIANCE, MANAGER, roles_sync
 from tests.apps import web_app  # noqa: F401
 from tests.factories import UserFactory
+from tests.network import network_guard_install
 from tests.servers import private_postgres, private_redis, shared_servers  # noqa: F401
 
 
@@ -82,6 +83,12 @@ def empty_cache() -> None:
         cache.delete_pattern("*")
     elif not isinstance(cache, RedisCache):  # its clear() is FLUSHDB
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """No request leaves the machine: a connection beyond the loopback fails the test."""
+    network_guard_install(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -79,6 +79,10 @@ PAGES = [
     Cell("GET", "/imports/", NO_MANAGER),
     Cell("GET", "/imports/new/", COMPLIANCE_ONLY),
     Cell("POST", "/imports/new/", (LOGIN, 403, 403, 302), body="upload"),
+    Cell("POST", "/imports/preview/", (LOGIN, 403, 403, 200), body="upload"),
+    Cell("POST", "/imports/preview/import/", (LOGIN, 403, 403, 302), body="preview_token"),
+    Cell("GET", "/imports/{batch}/withdraw/", COMPLIANCE_ONLY),
+    Cell("POST", "/imports/{batch}/withdraw/", (LOGIN, 403, 403, 302), body="withdrawal_form"),
     Cell("GET", "/imports/{batch}/", NO_MANAGER),
     Cell("GET", "/imports/{batch}/file/", NO_MANAGER),
     Cell("GET", "/imports/{batch}/errors.csv", NO_MANAGER),
@@ -124,6 +128,10 @@ API = [
     Cell("GET", "/api/v1/imports/", API_NO_MANAGER),
     Cell("GET", "/api/v1/imports/{batch}/", API_NO_MANAGER),
     Cell("POST", "/api/v1/imports/", (401, 403, 403, 202), body="upload"),
+    Cell("POST", "/api/v1/imports/preview/", (401, 403, 403, 200), body="upload"),
+    Cell(
+        "POST", "/api/v1/imports/{batch}/withdrawal/", (401, 403, 403, 200), body="withdrawal_json"
+    ),
 ]
 
 
@@ -200,6 +208,9 @@ def payload(name: str, objects: dict) -> dict:
         "title_json": {"title": "Reworded", "change_source_url": "https://example.org/notice"},
         "screening_json": {"name": "SUBARU Corporation", "country": "JPN"},
         "statement_json": {"statement": "Confirmed by the supplier."},
+        "preview_token": {"token": "not a token"},
+        "withdrawal_form": {"reason": "Uploaded by mistake.", "confirm": "on"},
+        "withdrawal_json": {"reason": "Uploaded by mistake."},
     }[name]
 
 

@@ -219,6 +219,20 @@ IMPORT_MAX_EXPANDED_BYTES = env.int(
     "RAREGATE_IMPORT_MAX_EXPANDED_BYTES", default=1024 * 1024 * 1024
 )
 IMPORT_ERRORS_SHOWN = 200
+# UN Comtrade (exports.comtrade_fetch): the monthly beat fetch is off unless turned on; without a
+# key the public preview is asked, with one the full API (the key goes in a header, never in a
+# URL, a batch or a log). Requests are spaced and retried on temporary errors.
+COMTRADE_FETCH = env.bool("RAREGATE_COMTRADE_FETCH", default=False)
+COMTRADE_API_KEY = env("RAREGATE_COMTRADE_API_KEY", default="")
+COMTRADE_MIN_INTERVAL_SECONDS = env.float("RAREGATE_COMTRADE_MIN_INTERVAL_SECONDS", default=1.0)
+COMTRADE_MAX_ATTEMPTS = env.int("RAREGATE_COMTRADE_MAX_ATTEMPTS", default=4)
+if COMTRADE_FETCH:
+    # Comtrade publishes a month about two months after it; early in each month, fetch the last
+    # twelve published months again, which also picks up its revisions.
+    CELERY_BEAT_SCHEDULE["fetch-comtrade"] = {
+        "task": "exports.tasks.comtrade_fetch",
+        "schedule": crontab(minute=0, hour=6, day_of_month=3),
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 30

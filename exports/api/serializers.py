@@ -16,7 +16,8 @@ from exports.models import ImportBatch
     {
         "type": "string",
         "enum": ImportBatch.Status.values,
-        "description": "pending → running → succeeded or failed",
+        "description": "pending → running → succeeded or failed; a succeeded import may be "
+        "withdrawn",
     },
     component_name="ImportBatchStatus",
 )
@@ -102,6 +103,76 @@ class ImportBatchSerializer(serializers.ModelSerializer):
         ]
 
 
+class WithdrawalSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the import is withdrawn; kept with it and its figures."
+    )
+
+
+class FigureSerializer(serializers.Serializer):
+    """One figure of a preview, to every decimal it is given to."""
+
+    series = serializers.CharField()
+    period = serializers.CharField(
+        source="period_label", help_text="YYYY-MM, or YYYY-MM/YYYY-MM for a January–February span."
+    )
+    partner = serializers.CharField(help_text="ISO 3166-1 alpha-3; empty for all destinations.")
+    tonnes = serializers.DecimalField(max_digits=18, decimal_places=3, normalize_output=True)
+    value = serializers.DecimalField(
+        max_digits=22, decimal_places=3, normalize_output=True, allow_null=True
+    )
+    value_unit = serializers.CharField(help_text="The unit the value is given in; empty without.")
+    line = serializers.IntegerField(allow_null=True, help_text="In the file: a figure it gives.")
+    batch = serializers.IntegerField(
+        source="batch_id", allow_null=True, help_text="The import of a stored figure."
+    )
+    record = serializers.IntegerField(
+        source="record_id", allow_null=True, help_text="A stored figure's id."
+    )
+
+
+class RevisionSerializer(serializers.Serializer):
+    old = FigureSerializer(help_text="The current figure the file would replace.")
+    new = FigureSerializer(help_text="The file's figure.")
+    less_precise = serializers.BooleanField(
+        help_text="The new tonnes or value has fewer decimals and equals the old one rounded."
+    )
+    tonnes_less_precise = serializers.BooleanField()
+    value_less_precise = serializers.BooleanField()
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    """What importing a file would do; nothing is stored."""
+
+    file_name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    format = FormatField(allow_null=True)
+    message = serializers.CharField(
+        help_text="Why importing it would store nothing (unreadable, or row errors); else empty."
+    )
+    rows_read = serializers.IntegerField()
+    rows_skipped = serializers.IntegerField()
+    skipped_reasons = serializers.DictField(child=serializers.IntegerField())
+    errors_count = serializers.IntegerField(source="errors_total")
+    errors = RowErrorSerializer(
+        many=True, help_text=f"The first {settings.IMPORT_ERRORS_SHOWN} row errors, by line."
+    )
+    warnings = serializers.ListField(child=serializers.CharField())
+    additions_count = serializers.IntegerField(source="additions_total")
+    additions = FigureSerializer(many=True, help_text="The first new figures (200 at most).")
+    revisions_count = serializers.IntegerField(source="revisions_total")
+    revisions = RevisionSerializer(many=True, help_text="The first revisions (200 at most).")
+    less_precise_count = serializers.IntegerField(source="less_precise_total")
+    unchanged_count = serializers.IntegerField(source="unchanged")
+    existing_batch = serializers.IntegerField(
+        source="existing.pk",
+        allow_null=True,
+        help_text="The import these very bytes already are; importing them again stores nothing.",
+    )
+    existing_status = StatusField(source="existing.status", allow_null=True)
+
+
 class ImportBatchDetailSerializer(ImportBatchSerializer):
     skipped_reasons = serializers.DictField(
         child=serializers.IntegerField(), help_text="Rows skipped, by reason."
@@ -114,10 +185,16 @@ class ImportBatchDetailSerializer(ImportBatchSerializer):
     progress = serializers.SerializerMethodField(
         help_text="While pending or running: the stage reached; null once finished."
     )
+    withdrawn_by = serializers.SlugRelatedField(
+        read_only=True, allow_null=True, slug_field="username", help_text="Who withdrew it."
+    )
 
     class Meta(ImportBatchSerializer.Meta):
         fields = [
             *ImportBatchSerializer.Meta.fields,
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
             "message",
             "skipped_reasons",
             "warnings",

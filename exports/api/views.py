@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,11 +19,14 @@ from exports import services
 from exports.api.serializers import (
     ImportBatchDetailSerializer,
     ImportBatchSerializer,
+    ImportPreviewSerializer,
     ImportUploadSerializer,
+    WithdrawalSerializer,
 )
 from exports.forms import ImportBatchFilter
 from exports.models import ImportBatch
 from exports.services.batches import InvalidTransition
+from exports.services.reading import upload_read
 
 LOCATION = OpenApiParameter(
     "Location",
@@ -45,7 +48,9 @@ LOCATION = OpenApiParameter(
         summary="Upload a customs file to import (Compliance)",
         description="Stores the file as a pending batch and imports it in the background: poll "
         "the batch's URL until its status is succeeded or failed. A file with any row error "
-        "stores nothing. The same bytes uploaded again return the existing batch.",
+        "stores nothing. The same bytes uploaded again return the existing batch (a withdrawn one "
+        "included: it is not imported again). POST /api/v1/imports/preview/ first to see what "
+        "the file would change.",
         request={"multipart/form-data": ImportUploadSerializer},
         parameters=[LOCATION],
         responses={
@@ -110,3 +115,56 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             raise serializers.ValidationError({"status": [str(error)]}) from error
         data = self.get_serializer(self.get_queryset().get(pk=batch.pk)).data
         return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Preview a customs file: what importing it would change (Compliance)",
+        description="Reads the file as an import would and compares it with the current "
+        "figures: the figures it would add, those it would revise (old → new, flagged when the "
+        "new one is only a rounding of the old), how many it leaves unchanged, its row errors "
+        "and warnings. Stores nothing: no batch, no record, no file.",
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={
+            200: ImportPreviewSerializer,
+            400: OpenApiResponse(description="No file, an empty file or one over the size limit."),
+            403: OpenApiResponse(description="Only Compliance may preview an import."),
+        },
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def preview(self, request: Request) -> Response:
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        data = upload_read(file=file, name=file.name)
+        preview = services.import_preview(data=data, file_name=file.name)
+        return Response(ImportPreviewSerializer(preview).data)
+
+    @extend_schema(
+        summary="Withdraw a succeeded import, saying why (Compliance)",
+        description="Its figures stop being current, those it had revised are current again, and "
+        "the summaries they reach are rebuilt. The batch and its records stay, with who withdrew "
+        "it, when and why. Only a succeeded import can be withdrawn, once.",
+        request=WithdrawalSerializer,
+        responses={
+            200: ImportBatchDetailSerializer,
+            400: OpenApiResponse(description="No reason, or the import cannot be withdrawn."),
+            403: OpenApiResponse(description="Only Compliance may withdraw an import."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        parser_classes=[JSONParser, FormParser, MultiPartParser],
+    )
+    def withdrawal(self, request: Request, pk: str) -> Response:
+        batch = self.get_object()
+        body = WithdrawalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.import_batch_withdraw(
+                batch_id=batch.pk, reason=body.validated_data["reason"], user=request.user
+            )
+        except InvalidTransition as error:
+            raise serializers.ValidationError({"status": [str(error)]}) from error
+        data = self.get_serializer(self.get_queryset().get(pk=batch.pk)).data
+        return Response(data, status=status.HTTP_200_OK)

@@ -1,7 +1,8 @@
 """UN Comtrade files: the 47-column API CSV, the API JSON response and the 34-column bulk file.
 
 All three share one normalisation: China's (156) monthly (M) exports (X) of the tracked HS codes
-are kept; every other row is skipped and counted by reason; net weight in kg becomes tonnes.
+are kept; every other row is skipped and counted by reason; net weight in kg becomes tonnes; and
+the per-HS figures of each period and partner make the rare-earths group's figure (group_rows).
 """
 
 from __future__ import annotations
@@ -14,12 +15,16 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from .base import MAX_COLUMNS, ParseFailure, ParseResult
+from .base import MAX_COLUMNS, NORMALISED_COLUMNS, ParseFailure, ParseResult
 from .countries import comtrade_partner_iso
 from .validation import error_frame, map_distinct, row_errors, text, validate_rows
 
 TRACKED_COMMODITIES = ("280530", "284610", "284690", "850511")
 TRACKED = "China's (156) monthly exports (X) of HS " + ", ".join(TRACKED_COMMODITIES)
+# The series that sums HS 280530, 284690 and 850511 (exports.series), and its members.
+GROUP_SERIES = "comtrade-rare-earths-group"
+GROUP_MEMBERS = ("comtrade-280530", "comtrade-284690", "comtrade-850511")
+VALUE_UNIT = "USD"  # primaryValue
 # The columns RareGate reads; the optional ones, when present, keep only totals.
 REQUIRED_COLUMNS = (
     "freqCode",
@@ -213,7 +218,7 @@ def normalise(
     )
     return ParseResult(
         format=layout,
-        rows=rows,
+        rows=group_rows(rows, known_series=known_series),
         rows_read=int(in_scope.size),
         errors=row_errors(partner_errors, errors),
         skipped=skipped,
@@ -237,11 +242,42 @@ def _candidates(frame: pd.DataFrame, lines: np.ndarray, partner: np.ndarray) -> 
             "partner": partner,
             "tonnes": weight.to_numpy(),
             "value": frame["primaryValue"].to_numpy(),
-            "value_unit": "USD",
+            "value_unit": VALUE_UNIT,
             "source_url": "",
             "line": lines,
         }
     )
+
+
+def group_rows(rows: pd.DataFrame, *, known_series: frozenset[str]) -> pd.DataFrame:
+    """The rows, and a GROUP_SERIES row for each period and partner where every one of
+    GROUP_MEMBERS is present: their tonnes summed, and their values when all three have one.
+
+    Derived here, in the normalisation every Comtrade file goes through, so that the group
+    continues from the per-HS figures whether they were uploaded or fetched. A group row's line
+    is the first of its members'.
+    """
+    if GROUP_SERIES not in known_series or rows.empty:
+        return rows
+    members = rows[rows["series"].isin(GROUP_MEMBERS)]
+    sums = members.groupby(["period_start", "period_end", "partner"], sort=False).agg(
+        members=("series", "nunique"),
+        tonnes=("tonnes", "sum"),
+        value=("value", "sum"),
+        values=("value", "count"),
+        line=("line", "min"),
+    )
+    complete = sums[sums["members"] == len(GROUP_MEMBERS)].reset_index()
+    if complete.empty:
+        return rows
+    valued = (complete["values"] == len(GROUP_MEMBERS)).to_numpy()
+    group = complete.assign(
+        series=GROUP_SERIES,
+        value=complete["value"].where(valued),
+        value_unit=np.where(valued, VALUE_UNIT, ""),
+        source_url="",
+    )[NORMALISED_COLUMNS]
+    return pd.concat([rows, group], ignore_index=True)
 
 
 def _period(year: str, month: str, period: str) -> str:

@@ -17,17 +17,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from core.formatting import sizes_compared
-from exports.models import ImportBatch, Series
-from exports.parsers import parse_file
-from exports.parsers.base import ParseFailure, ParseResult
+from exports.models import ImportBatch
+from exports.parsers.base import ParseResult
 from exports.services import checks
+from exports.services.reading import file_read, upload_size_check
 from exports.services.writing import records_write
 from exports.signals import import_committed
 
@@ -62,16 +60,18 @@ def _enqueue(batch_id: int) -> bool:
 
 
 def import_batch_register(
-    *, file: File, original_name: str, uploaded_by=None, enqueue: bool = True
+    *,
+    file: File,
+    original_name: str,
+    uploaded_by=None,
+    enqueue: bool = True,
+    origin: str = ImportBatch.Origin.UPLOAD,
+    fetched_from: str = "",
 ) -> tuple[ImportBatch, bool]:
-    """Store an uploaded file as a pending batch, and whether it will run: the same bytes again
-    return the first batch, run again when it had failed (import_batch_retry)."""
-    limit = settings.IMPORT_MAX_BYTES
-    if file.size > limit:
-        size, most = sizes_compared(file.size, limit)
-        raise ValidationError({"file": f"{original_name} is {size}; the limit is {most}."})
-    if file.size == 0:
-        raise ValidationError({"file": f"{original_name} is empty."})
+    """Store an uploaded (or fetched: `origin`, `fetched_from`) file as a pending batch, and
+    whether it will run: the same bytes again return the first batch, run again when it had
+    failed (import_batch_retry)."""
+    upload_size_check(size=file.size, name=original_name)
     sha256 = _sha256(file)
     existing = ImportBatch.objects.filter(sha256=sha256).first()
     if existing is not None and existing.status == Status.FAILED:
@@ -85,6 +85,8 @@ def import_batch_register(
                 sha256=sha256,
                 size=file.size,
                 uploaded_by=uploaded_by if uploaded_by and uploaded_by.is_authenticated else None,
+                origin=origin,
+                fetched_from=fetched_from,
             )
             batch.file.save(original_name, file, save=False)
             batch.save()
@@ -108,7 +110,13 @@ def import_batch_retry(*, batch_id: int, enqueue: bool = True) -> ImportBatch:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.status != Status.FAILED:
         raise InvalidTransition(f"Import {batch.pk} has not failed: it is {batch.status}.")
-    _transition(
+    if not batch.file:
+        # A fetch that got no answer stored nothing to run again.
+        raise InvalidTransition(
+            f"Import {batch.pk} has no file to run again: it is a fetch that got no answer. "
+            "Fetch again instead (manage.py fetch_comtrade)."
+        )
+    batch_transition(
         batch,
         Status.PENDING,
         format="",
@@ -133,7 +141,7 @@ def import_batch_retry(*, batch_id: int, enqueue: bool = True) -> ImportBatch:
     return batch
 
 
-def _announce(batch: ImportBatch, changed: list[dict]) -> None:
+def announce_committed(batch: ImportBatch, changed: list[dict]) -> None:
     """Tell whoever listens that the batch is committed; their failures are theirs, not ours."""
     responses = import_committed.send_robust(sender=ImportBatch, batch_id=batch.pk, changed=changed)
     for receiver, response in responses:
@@ -146,7 +154,7 @@ def _announce(batch: ImportBatch, changed: list[dict]) -> None:
             )
 
 
-def _transition(batch: ImportBatch, to: str, **fields: Any) -> None:
+def batch_transition(batch: ImportBatch, to: str, **fields: Any) -> None:
     """Move a batch to another status, only from a status that may lead there."""
     allowed_from = [s for s, targets in ImportBatch.TRANSITIONS.items() if to in targets]
     updated = ImportBatch.objects.filter(pk=batch.pk, status__in=allowed_from).update(
@@ -219,7 +227,7 @@ def _fail(
             errors=[error.as_dict() for error in errors],
             rows_in_error=len({error.line for error in errors}),
         )
-    _transition(batch, Status.FAILED, **fields)
+    batch_transition(batch, Status.FAILED, **fields)
     _report(batch, "failed")
     return batch
 
@@ -241,7 +249,9 @@ def import_batch_process(
                 message=f"The import stopped its worker {stopped} times: the file is too large "
                 "or malformed. Nothing was stored.",
             )
-        _transition(batch, Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        batch_transition(
+            batch, Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+        )
         _report(batch, "claimed", attempt=batch.attempts)
         try:
             return _process(batch, on_stage or (lambda stage: None))
@@ -263,31 +273,24 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
         data = handle.read()
     on_stage("parsing")
     _report(batch, "parsing", size=len(data))
-    try:
-        result = parse_file(
-            data,
-            file_name=batch.original_name,
-            known_series=frozenset(Series.objects.values_list("code", flat=True)),
-            max_expanded_bytes=settings.IMPORT_MAX_EXPANDED_BYTES,
-        )
-    except ParseFailure as failure:
-        return _fail(batch, message=str(failure))
-    errors = result.errors + checks.span_conflicts(result.rows)
-    if errors:
-        errors.sort(key=lambda error: (error.line or 0, error.column or ""))
+    reading = file_read(data, file_name=batch.original_name)
+    result = reading.result
+    if result is None:
+        return _fail(batch, message=reading.failure)
+    if reading.errors:
         return _fail(
             batch,
-            message=f"{len(errors):,} row error(s): nothing was stored.",
+            message=f"{len(reading.errors):,} row error(s): nothing was stored.",
             result=result,
-            errors=errors,
+            errors=reading.errors,
         )
     on_stage("writing")
     _report(batch, "writing", rows=len(result.rows))
-    warnings = result.warnings + checks.cumulative_warnings(result.rows, result.cumulative)
+    warnings = reading.warnings
     with transaction.atomic():
         counts = records_write(batch=batch, rows=result.rows)
         checks.year_to_date_store(result.cumulative, batch=batch)
-        _transition(
+        batch_transition(
             batch,
             Status.SUCCEEDED,
             format=result.format,
@@ -302,7 +305,7 @@ def _process(batch: ImportBatch, on_stage: Callable[[str], None]) -> ImportBatch
             summaries_owed=bool(counts.changed),
         )
         transaction.on_commit(lambda: _report(batch, "succeeded"))
-        transaction.on_commit(lambda: _announce(batch, counts.changed))
+        transaction.on_commit(lambda: announce_committed(batch, counts.changed))
     on_stage("done")
     return batch
 

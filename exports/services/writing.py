@@ -63,6 +63,15 @@ def same_value(old_value, old_unit: str, new_value, new_unit: str) -> bool:
     return difference <= 0.0005 * max(old_factor, new_factor)
 
 
+def same_figure(*, old_tonnes, old_value, old_unit: str, tonnes, value, value_unit: str) -> bool:
+    """Whether a row (tonnes and value as parsed) leaves the stored figure as it is: its tonnes
+    to the stored three decimals, and the same value (same_value). The import's rule in Python
+    (the portable writer, the preview); the PostgreSQL writer's twin is in SQL."""
+    return float(old_tonnes) == round(float(tonnes), 3) and same_value(
+        old_value, old_unit, value, value_unit
+    )
+
+
 @dataclass
 class WriteCounts:
     stored: int = 0
@@ -219,10 +228,14 @@ def _write_portable(frame: pd.DataFrame, *, batch: ImportBatch) -> WriteCounts:
         old = current.get((row.series_id, row.period_start, row.period_end, row.partner))
         value = None if np.isnan(row.value) else round(float(row.value), 3)
         if old is not None:
-            same = float(old.tonnes) == round(float(row.tonnes), 3) and same_value(
-                old.value, old.value_unit, value, row.value_unit
-            )
-            if same:
+            if same_figure(
+                old_tonnes=old.tonnes,
+                old_value=old.value,
+                old_unit=old.value_unit,
+                tonnes=row.tonnes,
+                value=value,
+                value_unit=row.value_unit,
+            ):
                 counts.unchanged += 1
                 continue
             old.is_current = False

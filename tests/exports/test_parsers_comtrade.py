@@ -258,3 +258,69 @@ def test_a_first_row_longer_than_the_header_keeps_its_columns_in_place():
     result = parse(data)
 
     assert result.rows.drop(columns="line").to_dict("records") == [GERMANY_NOVEMBER]
+
+
+def group_members(**values) -> list[dict]:
+    """HS 280530, 284690 and 850511 to one partner in one month: the rare-earths group."""
+    return [
+        comtrade_record(cmdCode="280530", netWgt="98200", primaryValue="5105400", **values),
+        comtrade_record(cmdCode="284690", netWgt="820400", primaryValue="24612000", **values),
+        comtrade_record(cmdCode="850511", netWgt="410250", primaryValue="21128000", **values),
+    ]
+
+
+def group_row(result) -> list[dict]:
+    rows = result.rows[result.rows["series"] == "comtrade-rare-earths-group"]
+    return rows.drop(columns=["series", "source_url"]).to_dict("records")
+
+
+@pytest.mark.parametrize("build", [comtrade_json, comtrade_api_csv, comtrade_bulk])
+def test_the_three_hs_codes_of_a_month_and_partner_make_a_group_row(build):
+    result = parse(
+        build(*group_members(partnerCode=392), comtrade_record(cmdCode="284610", partnerCode=392))
+    )
+
+    assert result.errors == []
+    assert group_row(result) == [
+        {
+            "period_start": "2025-11",
+            "period_end": "2025-11",
+            "partner": "JPN",
+            "tonnes": pytest.approx(1328.85),
+            "value": 50845400.0,
+            "value_unit": "USD",
+            "line": 1 if build is comtrade_json else 2,  # its first member's (a header in CSV)
+        }
+    ]
+    assert result.rows_read == 4
+    assert len(result.rows) == 5
+
+
+def test_no_group_row_where_one_of_its_hs_codes_is_missing():
+    members = group_members(partnerCode=842)
+    result = parse(comtrade_json(*members[:2], *group_members(partnerCode=0)[1:]))
+
+    assert group_row(result) == []
+    assert len(result.rows) == 4
+
+
+def test_a_group_row_has_no_value_when_one_of_its_members_has_none():
+    members = group_members(partnerCode=0)
+    members[1]["primaryValue"] = ""
+
+    rows = group_row(parse(comtrade_json(*members)))
+
+    assert [(row["partner"], row["tonnes"], row["value_unit"]) for row in rows] == [
+        ("", pytest.approx(1328.85), "")
+    ]
+    assert rows[0]["value"] != rows[0]["value"]  # NaN: no value, not a partial sum
+
+
+def test_without_the_group_series_registered_no_group_row_is_made():
+    result = parse(
+        comtrade_json(*group_members()),
+        known_series=KNOWN_SERIES - {"comtrade-rare-earths-group"},
+    )
+
+    assert result.errors == []
+    assert set(result.rows["series"]) == {"comtrade-280530", "comtrade-284690", "comtrade-850511"}

@@ -379,15 +379,49 @@ def test_the_detail_shows_the_records_stored_and_those_revised(analyst_client):
     assert len(stored) == 2
     october = next(r for r in stored if "2025-10" in r)
     assert "all destinations" in october
-    assert "4,100.500" in october
+    assert "4,100.5 t" in october
     assert f'superseded by <a href="/imports/{second.pk}/">import {second.pk}</a>' in october
     november = next(r for r in stored if "2025-11" in r)
     assert "USA" in november
-    assert "1,234,567.500 USD" in november
+    # A value in another currency than its series' is never converted: shown in its own unit.
+    assert "1,234,567.5" in november
+    assert "Value (USD)" in first_page
     assert "current" in november
     assert "This import revised no stored figure." in first_page
     assert "Records it revised: 1" in second_page
     assert f"import {first.pk}" in rows(second_page, "superseded")[0]
+
+
+def test_the_records_are_shown_in_their_series_unit_named_in_words(analyst_client):
+    gacc = ImportBatchFactory()
+    record(gacc, 10, value="3.497", value_unit="CNY_100M")
+    record(gacc, 11, value="34971.6", value_unit="CNY_10K")
+    mixed = ImportBatchFactory()
+    record(mixed, 12, value="3.497", value_unit="CNY_100M")
+    record(mixed, 10, series="comtrade-850511", partner="USA", value="1234", value_unit="USD")
+
+    one_series = html(analyst_client.get(f"/imports/{gacc.pk}/"))
+    two_series = html(analyst_client.get(f"/imports/{mixed.pk}/"))
+
+    # One series: converted to its one unit (CNY million), the heading naming it in words.
+    assert "Value (CNY million)" in one_series
+    values = sorted(cells(row)[4] for row in rows(one_series, "records"))
+    assert values == ["349.7", "349.716"]
+    # Two series in two currencies: each cell names its own unit.
+    assert "Value (" not in two_series
+    values = sorted(cells(row)[4] for row in rows(two_series, "records"))
+    assert values == ["1.234 USD thousand", "349.7 CNY million"]
+
+
+def test_no_page_of_the_imports_shows_a_raw_unit_code(analyst_client):
+    batch = ImportBatchFactory()
+    october = record(batch, 10, value="3.497", value_unit="CNY_100M")
+    record(batch, 11, value="34971.6", value_unit="CNY_10K")
+    record(batch, 10, series="comtrade-850511", partner="USA", value="1234.5", value_unit="USD_1K")
+
+    for url in ("/imports/", f"/imports/{batch.pk}/", f"/imports/figures/{october.pk}/"):
+        page = html(analyst_client.get(url))
+        assert not re.search(r"\b(CNY|USD)_\w+", page), url
 
 
 def test_the_detail_pages_through_the_records(analyst_client):
