@@ -216,12 +216,23 @@ def normalise(
         columns=MESSAGE_COLUMNS,
         tonnes_scale=0.001,
     )
+    grouped = group_rows(rows, known_series=known_series)
+    derived = len(grouped) - len(rows)
+    warnings = []
+    if derived:
+        # Stored beside the rows read, so a batch stores more figures than it read.
+        warnings.append(
+            f"{derived:,} {GROUP_SERIES} figure{'s' if derived != 1 else ''} derived: HS "
+            f"{', '.join(code.split('-')[1] for code in GROUP_MEMBERS)} summed for each month "
+            "and partner that has all three."
+        )
     return ParseResult(
         format=layout,
-        rows=group_rows(rows, known_series=known_series),
+        rows=grouped,
         rows_read=int(in_scope.size),
         errors=row_errors(partner_errors, errors),
         skipped=skipped,
+        warnings=warnings,
     )
 
 

@@ -294,6 +294,11 @@ def test_the_three_hs_codes_of_a_month_and_partner_make_a_group_row(build):
     ]
     assert result.rows_read == 4
     assert len(result.rows) == 5
+    # The batch will store more figures than it read, and says why.
+    assert result.warnings == [
+        "1 comtrade-rare-earths-group figure derived: HS 280530, 284690, 850511 summed for each "
+        "month and partner that has all three."
+    ]
 
 
 def test_no_group_row_where_one_of_its_hs_codes_is_missing():
@@ -302,6 +307,7 @@ def test_no_group_row_where_one_of_its_hs_codes_is_missing():
 
     assert group_row(result) == []
     assert len(result.rows) == 4
+    assert result.warnings == []
 
 
 def test_a_group_row_has_no_value_when_one_of_its_members_has_none():
