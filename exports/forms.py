@@ -23,6 +23,10 @@ ACCEPTED_FORMATS = (
 class ImportUploadForm(ServiceErrorsMixin, forms.Form):
     # Empty files pass the form: the service refuses them, with the same message as the API.
     file = forms.FileField(label="Customs file", allow_empty_file=True)
+    # Set by static/js/upload.js: the name under which the page follows the import as it runs.
+    progress_token = forms.RegexField(
+        regex=r"^[A-Za-z0-9_-]{16,64}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,6 +8,11 @@ app_name = "exports"
 urlpatterns = [
     path("", views.ImportBatchListView.as_view(), name="batch-list"),
     path("new/", views.ImportUploadView.as_view(), name="batch-create"),
+    path(
+        "uploads/<str:token>/progress/",
+        views.ImportUploadProgressView.as_view(),
+        name="upload-progress",
+    ),
     path("preview/", preview_views.ImportPreviewView.as_view(), name="batch-preview"),
     path(
         "preview/import/",

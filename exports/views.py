@@ -11,9 +11,10 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -118,9 +119,7 @@ def say_registered(request: HttpRequest, batch: ImportBatch, created: bool) -> N
             request, f"This file failed before as import {batch.pk}: it will run again."
         )
     elif created:
-        messages.success(
-            request, f"Queued: {batch.original_name} will be imported in the background."
-        )
+        _say_outcome(request, batch)
     elif batch.status == ImportBatch.Status.WITHDRAWN:
         messages.warning(
             request,
@@ -134,6 +133,52 @@ def say_registered(request: HttpRequest, batch: ImportBatch, created: bool) -> N
         )
 
 
+def _say_outcome(request: HttpRequest, batch: ImportBatch) -> None:
+    """What became of a new batch as it stands now: imported already where tasks run in the web
+    process (the demo), else queued for the workers."""
+    batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.SUCCEEDED:
+        messages.success(
+            request,
+            f"Imported {batch.original_name}: {batch.rows_stored:,} "
+            f"figure{'' if batch.rows_stored == 1 else 's'} stored, of which "
+            f"{batch.rows_superseding:,} revised; {batch.rows_unchanged:,} unchanged.",
+        )
+    elif batch.status == ImportBatch.Status.FAILED:
+        messages.error(request, f"{batch.original_name} was not imported: {batch.message}")
+    else:
+        messages.success(
+            request, f"Queued: {batch.original_name} will be imported in the background."
+        )
+
+
+def upload_progress(batch: ImportBatch | None) -> dict[str, Any]:
+    """The upload's import as the page follows it (JSON): its stages and state now."""
+    if batch is None:
+        return {"batch": None, "status": "", "steps": []}
+    progress = services.import_batch_progress(batch.pk)
+    steps = progress_steps(progress) if not batch.is_finished else []
+    return {
+        "batch": batch.pk,
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "steps": [
+            {"label": step.label, "state": step.state, "detail": step.detail} for step in steps
+        ],
+    }
+
+
+class ImportUploadProgressView(PermissionRequiredMixin, View):
+    """GET: how the import of the upload named by the browser's token stands (upload.js)."""
+
+    permission_required = "exports.add_importbatch"
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        batch_id = services.upload_batch_id(token)
+        batch = ImportBatch.objects.filter(pk=batch_id).first() if batch_id else None
+        return JsonResponse(upload_progress(batch))
+
+
 class ImportUploadView(PageMixin, FormView):
     permission_required = "exports.add_importbatch"
     form_class = ImportUploadForm
@@ -144,12 +189,18 @@ class ImportUploadView(PageMixin, FormView):
         upload = form.cleaned_data["file"]
         try:
             batch, created = services.import_batch_register(
-                file=upload, original_name=upload.name, uploaded_by=self.request.user
+                file=upload,
+                original_name=upload.name,
+                uploaded_by=self.request.user,
+                progress_token=form.cleaned_data["progress_token"],
             )
         except ValidationError as error:
             form.add_service_error(error)
             return self.form_invalid(form)
         say_registered(self.request, batch, created)
+        if self.request.headers.get("X-RareGate-Upload"):
+            # upload.js: where to go, so that the message waits for that page.
+            return JsonResponse({"url": reverse("exports:batch-detail", args=[batch.pk])})
         return redirect("exports:batch-detail", pk=batch.pk)
 
 

@@ -7,6 +7,7 @@ from exports.services.batches import (
     import_batch_register,
     import_batch_retry,
     import_batches_requeue,
+    upload_batch_id,
 )
 from exports.services.preview import import_preview
 from exports.services.staging import (
@@ -28,4 +29,5 @@ __all__ = [
     "import_preview_commit",
     "import_preview_stage",
     "import_previews_purge",
+    "upload_batch_id",
 ]

@@ -67,13 +67,17 @@ def import_batch_register(
     enqueue: bool = True,
     origin: str = ImportBatch.Origin.UPLOAD,
     fetched_from: str = "",
+    progress_token: str = "",
 ) -> tuple[ImportBatch, bool]:
     """Store an uploaded (or fetched: `origin`, `fetched_from`) file as a pending batch, and
     whether it will run: the same bytes again return the first batch, run again when it had
-    failed (import_batch_retry)."""
+    failed (import_batch_retry). `progress_token`: the browser's name for this upload, under
+    which it can follow the batch before the upload's answer arrives (upload_batch_id)."""
     upload_size_check(size=file.size, name=original_name)
     sha256 = _sha256(file)
     existing = ImportBatch.objects.filter(sha256=sha256).first()
+    if existing is not None and progress_token:
+        _remember_upload(progress_token, existing.pk)
     if existing is not None and existing.status == Status.FAILED:
         return import_batch_retry(batch_id=existing.pk, enqueue=enqueue), True
     if existing is not None:
@@ -94,6 +98,8 @@ def import_batch_register(
             # tells the user it will start when the queue is back (import_batches_requeue).
             batch.queue_failed = False
             transaction.on_commit(lambda: _report(batch, "queued"))
+            if progress_token:
+                transaction.on_commit(lambda: _remember_upload(progress_token, batch.pk))
             if enqueue:
                 transaction.on_commit(lambda: _queue(batch))
     except IntegrityError:
@@ -190,6 +196,25 @@ def _queue(batch: ImportBatch) -> None:
 
 def progress_key(batch_id: int) -> str:
     return f"import-batch-progress:{batch_id}"
+
+
+def _upload_key(token: str) -> str:
+    return f"import-upload:{token}"
+
+
+def _remember_upload(token: str, batch_id: int) -> None:
+    try:
+        cache.set(_upload_key(token), batch_id, timeout=3600)
+    except Exception:  # noqa: BLE001 - progress is a nicety; Redis may be down
+        logger.warning("Could not remember upload %s of import batch %s", token, batch_id)
+
+
+def upload_batch_id(token: str) -> int | None:
+    """The batch an upload named `token` became, once it is stored (None before, or unknown)."""
+    try:
+        return cache.get(_upload_key(token))
+    except Exception:  # noqa: BLE001 - progress is a nicety; Redis may be down
+        return None
 
 
 def import_batch_progress(batch_id: int) -> dict | None:
