@@ -213,7 +213,7 @@ def report(args, found: dict, results: list[dict], lines: list, cache: str) -> N
         print(header)
         for row in (row for row in results if row["kind"] == kind):
             queries = (
-                str(row["queries_min"])
+                str(row.get("queries_min", "n/a"))
                 if row.get("queries_min") == row.get("queries_max")
                 else f"{row.get('queries_min')}-{row.get('queries_max')}"
             )
