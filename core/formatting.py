@@ -36,6 +36,20 @@ def percent(value: float | None) -> str:
     return f"{rounded:+f}%".replace("-", MINUS)
 
 
+def expiry_in_words(days_left: int) -> str:
+    """When something valid until a day ends, from today: "expires in 5 days", "expires
+    tomorrow", "expires today", "expired yesterday", "expired 3 days ago"."""
+    if days_left > 1:
+        return f"expires in {days_left:,} days"
+    if days_left == 1:
+        return "expires tomorrow"
+    if days_left == 0:
+        return "expires today"
+    if days_left == -1:
+        return "expired yesterday"
+    return f"expired {-days_left:,} days ago"
+
+
 def day_in_words(value: date) -> str:
     """A date in words, as messages, e-mails and chart notes give it: 10 November 2026."""
     return f"{value.day} {value:%B %Y}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from core.formatting import expiry_in_words
 from core.links import is_web_link
 
 register = template.Library()
@@ -53,3 +54,9 @@ def days(value: int | None) -> str:
     if value is None:
         return NONE
     return f"{value} day" if value == 1 else f"{value} days"
+
+
+@register.filter
+def expiry(days_left: int | None) -> str:
+    """days_left (negative once past) in words: "expires today", "expired 3 days ago"."""
+    return NONE if days_left is None else expiry_in_words(days_left)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from core.formatting import (
     day_in_words,
+    expiry_in_words,
     percent,
     percent_number,
     tonnes,
@@ -31,3 +32,11 @@ def test_percentages_are_signed_with_a_real_minus_and_round_half_up():
 
 def test_dates_in_words():
     assert day_in_words(date(2026, 11, 10)) == "10 November 2026"
+
+
+def test_an_expiry_in_words_never_says_in_0_days():
+    assert expiry_in_words(5) == "expires in 5 days"
+    assert expiry_in_words(1) == "expires tomorrow"
+    assert expiry_in_words(0) == "expires today"
+    assert expiry_in_words(-1) == "expired yesterday"
+    assert expiry_in_words(-3) == "expired 3 days ago"

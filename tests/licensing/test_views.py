@@ -221,7 +221,7 @@ def test_automaker_detail_shows_a_manager_the_licences_but_not_the_approvals(man
 
     assert "Expiring" in page
     assert f"/licences/{jl_mag.pk}/" in row(page, "JL Mag Rare-Earth Co. Ltd.")
-    assert "Expiring in 5 days" in page
+    assert "Expires in 5 days" in page
     assert f"/approvals/{approval.pk}/" not in page
     assert "The claims as recorded</h2>" not in page
 
@@ -234,7 +234,7 @@ def test_licences_page_flags_the_three_general_licences_as_expiring_in_5_days(an
 
     for exporter in Exporter.objects.all():
         shown = row(page, exporter.name)
-        assert "Expiring in 5 days" in shown
+        assert "Expires in 5 days" in shown
         assert "not public" in shown
         assert "1 Dec 2026" in shown
     assert "3 licences valid today end within 30 days" in page
