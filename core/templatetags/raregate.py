@@ -1,16 +1,17 @@
 """Template filters of every app's pages (`{% load raregate %}`): dates as <time> elements, day
-counts in words."""
+counts and expiries in words, quantities in tonnes."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from core.formatting import expiry_in_words
+from core.formatting import expiry_in_words, tonnes
 from core.links import is_web_link
 
 register = template.Library()
@@ -60,3 +61,14 @@ def days(value: int | None) -> str:
 def expiry(days_left: int | None) -> str:
     """days_left (negative once past) in words: "expires today", "expired 3 days ago"."""
     return NONE if days_left is None else expiry_in_words(days_left)
+
+
+@register.filter
+def tonnes_from_kg(kilograms) -> str:
+    """A quantity kept in kg, shown as every figure is: tonnes to one decimal (2500 → "2.5 t"),
+    with the kilograms beside when one decimal would round them (1234 → "1.2 t (1,234 kg)")."""
+    if kilograms is None or kilograms == "":
+        return NONE
+    kg = Decimal(str(kilograms))
+    shown = tonnes(kg / 1000)
+    return shown if kg % 100 == 0 else f"{shown} ({kg.normalize():,f} kg)"

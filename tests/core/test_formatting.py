@@ -12,6 +12,7 @@ from core.formatting import (
     percent_number,
     tonnes,
 )
+from core.templatetags.raregate import tonnes_from_kg
 
 
 def test_tonnes_have_thousands_and_one_decimal_or_none():
@@ -40,3 +41,10 @@ def test_an_expiry_in_words_never_says_in_0_days():
     assert expiry_in_words(0) == "expires today"
     assert expiry_in_words(-1) == "expired yesterday"
     assert expiry_in_words(-3) == "expired 3 days ago"
+
+
+def test_a_cap_kept_in_kg_is_shown_in_tonnes_and_never_rounded_away():
+    assert tonnes_from_kg(2500) == "2.5 t"
+    assert tonnes_from_kg(Decimal("1234")) == "1.2 t (1,234 kg)"
+    assert tonnes_from_kg(12) == "0.0 t (12 kg)"
+    assert tonnes_from_kg(None) == "—"
