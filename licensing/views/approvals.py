@@ -6,6 +6,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,8 +14,10 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.downloads import FilterDownloadMixin, Table
 from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
+from licensing.downloads import approval_table
 from licensing.filters import ApprovalFilter
 from licensing.forms import ApprovalForm
 from licensing.models import Approval
@@ -25,13 +28,16 @@ from licensing.views.history import change_history
 APPROVAL_RELATED = ("automaker", "exporter", "importer", "licence", "licence__exporter")
 
 
-class ApprovalListView(FilterPageMixin, FilterView):
+class ApprovalListView(FilterDownloadMixin, FilterPageMixin, FilterView):
     permission_required = "licensing.view_approval"
     filterset_class = ApprovalFilter
     queryset = Approval.objects.select_related(*APPROVAL_RELATED)
     template_name = "licensing/approval_list.html"
     paginate_by = 50
     section = "approvals"
+
+    def table(self, queryset: QuerySet[Approval]) -> Table:
+        return approval_table(queryset, on=timezone.localdate())
 
 
 class ApprovalDetailView(PageMixin, DetailView):

@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
+from core.downloads import download_format, table_download
 from core.views import FetchingPaginator, PageMixin
 from licensing import scenarios, selectors
+from licensing.downloads import automaker_table
 from licensing.models import Approval, Automaker
 from licensing.screening import listings_of
 from licensing.selectors import CoverStatus
@@ -124,20 +128,40 @@ def columns_for(sort: str) -> list[Column]:
     return columns
 
 
+def day_asked(request: HttpRequest) -> date:
+    """The day a list reads statuses on: ?on=YYYY-MM-DD, else (absent or not a date) today."""
+    try:
+        asked = forms.DateField(required=False).clean(request.GET.get("on"))
+    except ValidationError:
+        asked = None
+    return asked or timezone.localdate()
+
+
 class AutomakerListView(PageMixin, TemplateView):
     permission_required = "licensing.view_automaker"
     template_name = "licensing/automaker_list.html"
     paginate_by = 50
     section = "automakers"
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def asked(self) -> tuple[date, str, str]:
+        """The day, status and sort the query asks for, each valid (a default otherwise)."""
         sort = self.request.GET.get("sort", "name")
         if sort.lstrip("-") not in selectors.AUTOMAKER_SORTS:
             sort = "name"
         status = self.request.GET.get("status", "")
         if status not in CoverStatus.values:
             status = ""
-        on = timezone.localdate()
+        return day_asked(self.request), status, sort
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        format = download_format(request)
+        if format:
+            on, status, sort = self.asked()
+            return table_download(automaker_table(on=on, status=status, sort=sort), format)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        on, status, sort = self.asked()
         listings = []
 
         def fetch(offset: int, limit: int) -> tuple[list[Automaker], int]:
@@ -157,6 +181,7 @@ class AutomakerListView(PageMixin, TemplateView):
         context = super().get_context_data(page_obj=page, is_paginated=page.has_other_pages())
         context.update(
             on=on,
+            today=timezone.localdate(),
             rows=[selectors.status_row(automaker) for automaker in page],
             total=sum(counts.values()),
             status_tabs=[

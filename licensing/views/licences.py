@@ -7,12 +7,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 
+from core.downloads import FilterDownloadMixin, Table
 from core.views import FilterPageMixin, PageMixin, ServiceFormMixin
 from licensing import services
+from licensing.downloads import licence_table
 from licensing.filters import LicenceFilter
 from licensing.forms import LicenceForm, statuses_from
 from licensing.models import Licence
@@ -34,13 +37,16 @@ def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
     ]
 
 
-class LicenceListView(FilterPageMixin, FilterView):
+class LicenceListView(FilterDownloadMixin, FilterPageMixin, FilterView):
     permission_required = "licensing.view_licence"
     filterset_class = LicenceFilter
     queryset = Licence.objects.select_related("exporter").prefetch_related("transitions")
     template_name = "licensing/licence_list.html"
     paginate_by = 50
     section = "licences"
+
+    def table(self, queryset: QuerySet[Licence]) -> Table:
+        return licence_table(queryset, on=timezone.localdate())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.downloads import download_format, table_download
 from core.views import PageMixin, pager
 from licensing.controls import measures_naming
+from licensing.downloads import measure_table
 from licensing.forms import MeasureDayForm
 from licensing.states import MeasureOn, State, state_on
 
@@ -20,6 +23,21 @@ class ControlMeasureListView(PageMixin, TemplateView):
     permission_required = "licensing.view_controlmeasure"
     template_name = "licensing/controlmeasure_list.html"
     section = "measures"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        format = download_format(request)
+        form = MeasureDayForm(request.GET)
+        if format and form.is_valid():
+            data = form.cleaned_data
+            return table_download(
+                measure_table(
+                    on=data["on"] or timezone.localdate(),
+                    element=data["element"].symbol if data["element"] else None,
+                    hs_code=data["hs_code"].code if data["hs_code"] else None,
+                ),
+                format,
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
