@@ -17,6 +17,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profile/", include("core.urls")),
     # One log-in page, the throttled one, for the admin too.
     path(
         "admin/login/",
@@ -31,5 +32,10 @@ urlpatterns = [
     path("api/v1/", include("dashboards.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script from a URL: no inline script for CSP.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Our template adds a bar with the way back to the app.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/api_docs.html"),
+        name="api-docs",
+    ),
 ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, Count, F, FloatField, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, F, FloatField, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -108,7 +108,8 @@ def destination_stack(
     top: int = DESTINATIONS_SHOWN,
 ) -> pd.DataFrame:
     """Tonnes by period of the `top` partners by total over the range, the other partners summed
-    under a missing partner (NaN): summed by the database, a few hundred rows, not thousands."""
+    under a missing partner (NaN), and the total to all destinations under "" (so that a chart
+    can show what no partner accounts for): summed by the database, a few hundred rows."""
     rows = _to_partners(series, start, end)
     # Ties broken by partner code, so that the same data always stacks the same way.
     leaders = (
@@ -117,9 +118,17 @@ def destination_stack(
         .order_by("-total", "partner")
         .values("partner")[:top]
     )
-    shown = Case(When(partner__in=leaders, then=F("partner")), default=None)
+    shown = Case(
+        When(partner="", then=Value("")),
+        When(partner__in=leaders, then=F("partner")),
+        default=None,
+    )
+    # Only the periods some partner has: a total with no breakdown yet is not a destination chart.
+    broken_down = rows.values("period_start")
     stacked = (
-        rows.values("period_start", shown_partner=shown)
+        _within(of_series(series), start, end)
+        .filter(period_start__in=broken_down)
+        .values("period_start", shown_partner=shown)
         .annotate(period_tonnes=Cast(Sum("tonnes"), FloatField()))
         .order_by("period_start", "shown_partner")
         .values_list("period_start", "shown_partner", "period_tonnes")
@@ -304,23 +313,43 @@ def _measure_events(measure: ControlMeasure, today: date, suspending: set[int]):
 
 
 def policy_events(*, today: date | None = None) -> pd.DataFrame:
-    """Dates to mark on charts: measures taking effect, suspensions and their ends as known
-    today, general licences, expiries, all of them (a chart keeps those of its months).
+    """Dates to mark on charts (see policy_marks)."""
+    return policy_marks(today=today)[0]
 
-    Events of one kind on one day are merged ("Nos. 57, 61, 62 suspended").
+
+EVENT_COLUMNS = ["date", "label", "kind", "measures"]
+BAND_COLUMNS = ["start", "end", "label", "measures"]
+
+
+def policy_marks(*, today: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What charts mark, as known today: the events (measures taking effect, suspensions and
+    their ends, general licences, expiries) and the suspension windows, as shaded bands.
+
+    Events of one kind on one day are merged ("Nos. 57, 61, 62 suspended"), and so are the
+    windows of measures suspended together. `measures` holds the (name, id) of the measures an
+    event or band is about, for the links under a chart. Two queries, whatever the chart.
     """
     today = today or timezone.localdate()
-    grouped: dict[tuple[date, str, str], list[str]] = {}
+    grouped: dict[tuple[date, str, str], list[tuple[str, int]]] = {}
     ordered = ControlMeasure.objects.order_by("effective_from", "reference")
     measures = list(ordered.select_related("suspended_by"))
     suspending = {measure.suspended_by_id for measure in measures if measure.suspended_by_id}
+    windows: dict[tuple[date, date | None], list[tuple[str, int]]] = {}
     for measure in measures:
         for day, kind, suffix in _measure_events(measure, today, suspending):
             name = measure.reference if kind == "general_licences" else measure.short_name
-            grouped.setdefault((day, kind, suffix), []).append(name)
+            grouped.setdefault((day, kind, suffix), []).append((name, measure.pk))
+        window = _suspension_window(measure)
+        if window:
+            windows.setdefault(window, []).append((measure.short_name, measure.pk))
     events = [
-        {"date": day, "label": _merged(names, suffix), "kind": kind}
-        for (day, kind, suffix), names in grouped.items()
+        {
+            "date": day,
+            "label": _merged([name for name, _ in named], suffix),
+            "kind": kind,
+            "measures": tuple(named),
+        }
+        for (day, kind, suffix), named in grouped.items()
     ]
     expiries = (
         Licence.objects.filter(status=Licence.Status.ISSUED, valid_until__isnull=False)
@@ -331,6 +360,34 @@ def policy_events(*, today: date | None = None) -> pd.DataFrame:
     for row in expiries:
         count = row["count"]
         noun = "licence expires" if count == 1 else f"{count} licences expire"
-        events.append({"date": row["valid_until"], "label": noun, "kind": "licence_expiry"})
-    frame = pd.DataFrame(events, columns=["date", "label", "kind"])
-    return frame.sort_values("date").reset_index(drop=True)
+        events.append(
+            {"date": row["valid_until"], "label": noun, "kind": "licence_expiry", "measures": ()}
+        )
+    frame = pd.DataFrame(events, columns=EVENT_COLUMNS)
+    bands = pd.DataFrame(
+        [
+            {
+                "start": start,
+                "end": end,
+                "label": _merged([name for name, _ in named], " suspended"),
+                "measures": tuple(named),
+            }
+            for (start, end), named in sorted(windows.items(), key=lambda item: item[0][0])
+        ],
+        columns=BAND_COLUMNS,
+    )
+    return frame.sort_values("date", kind="stable").reset_index(drop=True), bands
+
+
+def _suspension_window(measure: ControlMeasure) -> tuple[date, date | None] | None:
+    """The days a measure was (or is to be) suspended, an extension included; None when it never
+    was. A suspension measure's own days in force are not a window: they are its measures'."""
+    start = measure.suspended_from
+    if start is None or measure.kind == ControlMeasure.Kind.SUSPENSION:
+        return None
+    end = measure.suspended_until
+    if end is not None:
+        after = state_on(measure, end + timedelta(days=1))
+        if after is not None and after.state == State.EXTENDED:
+            end = after.until
+    return start, end

@@ -52,6 +52,8 @@ ALL_READ = (LOGIN, 200, 200, 200)
 NO_MANAGER = (LOGIN, 200, 403, 200)
 COMPLIANCE_ONLY = (LOGIN, 403, 403, 200)
 API_ALL_READ = (401, 200, 200, 200)
+# A change to one's own things (profile, digest): every role, back to the page.
+SIGNED_IN_POST = (LOGIN, 302, 302, 302)
 API_NO_MANAGER = (401, 200, 403, 200)
 
 PAGES = [
@@ -75,6 +77,14 @@ PAGES = [
     Cell("GET", "/licences/{licence}/edit/", COMPLIANCE_ONLY),
     Cell("POST", "/licences/{licence}/edit/", (LOGIN, 403, 403, 302), body="licence_form"),
     Cell("GET", "/control-measures/", ALL_READ),
+    Cell("GET", "/control-measures/{measure}/", ALL_READ),
+    Cell("POST", "/alerts/subscription/", SIGNED_IN_POST, body="digest_form"),
+    Cell("GET", "/profile/", ALL_READ),
+    Cell("POST", "/profile/email/", SIGNED_IN_POST, body="email_form"),
+    Cell("GET", "/profile/password/", ALL_READ),
+    Cell("POST", "/profile/password/", SIGNED_IN_POST, body="password_form"),
+    Cell("POST", "/profile/token/", SIGNED_IN_POST),
+    Cell("POST", "/profile/token/revoke/", SIGNED_IN_POST),
     Cell("GET", "/alerts/", ALL_READ),
     Cell("GET", "/imports/", NO_MANAGER),
     Cell("GET", "/imports/new/", COMPLIANCE_ONLY),
@@ -209,6 +219,13 @@ def payload(name: str, objects: dict) -> dict:
         "screening_json": {"name": "SUBARU Corporation", "country": "JPN"},
         "statement_json": {"statement": "Confirmed by the supplier."},
         "preview_token": {"token": "not a token"},
+        "digest_form": {"email_digest": "on", "next": "/profile/"},
+        "email_form": {"email": "someone@example.org"},
+        "password_form": {
+            "old_password": "pw-for-tests",
+            "new_password1": "a-new-long-passphrase-42",
+            "new_password2": "a-new-long-passphrase-42",
+        },
         "withdrawal_form": {"reason": "Uploaded by mistake.", "confirm": "on"},
         "withdrawal_json": {"reason": "Uploaded by mistake."},
     }[name]

@@ -236,6 +236,8 @@ if COMTRADE_FETCH:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EXPIRY_WARNING_DAYS = 30
+# The parts the apps add to a user's profile page (core.profile): functions of the request.
+PROFILE_PANELS = ["licensing.alerts.profile.digest_panel"]
 # A claim of cover not made again within this many days leaves the automaker unconfirmed.
 CLAIM_HORIZON_DAYS = env.int("RAREGATE_CLAIM_HORIZON_DAYS", default=365)
 

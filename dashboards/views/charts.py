@@ -1,4 +1,6 @@
-"""The charts page: one series, partner and range drawn, tabled and downloadable as CSV."""
+"""The charts page: one series, its partners, a measure and a range drawn, tabled and
+downloadable as CSV (the CSV's columns are a contract other tools read: what it is and where
+it comes from are in its filename, the source_url column and the note beside the button)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -17,7 +19,8 @@ from core.formatting import NA, percent, percent_number, tonnes
 from core.periods import add_months, month_code
 from core.views import PageMixin
 from dashboards import figures, selectors
-from dashboards.forms import ChartsForm, charts_form
+from dashboards.charts import TONNES
+from dashboards.forms import ChartsForm, charts_form, partner_choices
 from dashboards.models import MonthlySummary
 from dashboards.views.overview import MONTHS_SHOWN, PERMISSION
 from dashboards.views.presentation import Chart, PublishedYearToDate, published_year_to_date
@@ -46,11 +49,21 @@ CSV_COLUMNS = [
 @dataclass
 class Choice:
     series: str
-    partner: str
+    partners: tuple[str, ...]  # "" = all destinations
     start: date | None
     end: date | None
     defaulted: bool = False  # no range was chosen: the last MONTHS_SHOWN months
     destinations: bool = False  # the series has figures per partner
+    measure: str = TONNES
+
+    @property
+    def partner(self) -> str:
+        """The first partner chosen: the one the year to date and the default range follow."""
+        return self.partners[0]
+
+    @property
+    def several(self) -> bool:
+        return len(self.partners) > 1
 
 
 @dataclass
@@ -80,9 +93,13 @@ def table_row(summary: MonthlySummary, *, unit: str, published: Decimal | None =
 
 
 def summaries_csv(choice: Choice, rows: list[MonthlySummary], unit: str) -> HttpResponse:
-    """Exactly the plotted figures, one row per period, values in the series' one unit."""
-    parts = [choice.series, choice.partner or "all", month_code(choice.start) or "first"]
+    """Exactly the plotted figures, one row per period and partner, values in the series' one
+    unit; named raregate_…_to-YYYY-MM for the latest month it holds."""
+    partners = "+".join(partner or "all" for partner in choice.partners)
+    parts = ["raregate", choice.series, partners, month_code(choice.start) or "first"]
     parts.append(month_code(choice.end) or "latest")
+    if rows:
+        parts.append(f"to-{month_code(max(row.period_end for row in rows))}")
     return csv_download(
         f"{'_'.join(parts)}.csv", CSV_COLUMNS, (_csv_row(row, choice, unit) for row in rows)
     )
@@ -110,11 +127,14 @@ def _csv_row(row: MonthlySummary, choice: Choice, unit: str) -> list:
 
 
 def plotted(choice: Choice) -> list[MonthlySummary]:
-    return list(
-        selectors.summaries(
-            series=choice.series, partner=choice.partner, start=choice.start, end=choice.end
+    """The summaries drawn, partner by partner in the order chosen: a query per partner."""
+    return [
+        row
+        for partner in choice.partners
+        for row in selectors.summaries(
+            series=choice.series, partner=partner, start=choice.start, end=choice.end
         )
-    )
+    ]
 
 
 def default_start(series: str, partner: str) -> date | None:
@@ -133,7 +153,7 @@ def choice_of(form: ChartsForm) -> Choice:
     data = form.cleaned_data
     start = data["start"]
     if start is None and data["end"] is None:
-        start = default_start(data["series"], data["partner"])
+        start = default_start(data["series"], data["partner"][0])
     return Choice(
         data["series"],
         data["partner"],
@@ -141,6 +161,7 @@ def choice_of(form: ChartsForm) -> Choice:
         data["end"],
         defaulted=start is not None and data["start"] is None,
         destinations=bool(form.partners),
+        measure=data["measure"],
     )
 
 
@@ -150,6 +171,8 @@ class ChartsView(PageMixin, TemplateView):
     section = "charts"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("format") == "partners":
+            return partner_options(request.GET.get("series", ""))
         form = charts_form(request.GET)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -167,24 +190,34 @@ class ChartsView(PageMixin, TemplateView):
         rows = plotted(choice)
         (current,) = selectors.series_freshness(on=timezone.localdate(), codes=[choice.series])
         unit = current.series.value_unit
-        published = selectors.published_year_to_date(
-            series=choice.series, partner=choice.partner, ends=[row.period_end for row in rows]
-        )
+        facts = figures.SeriesFacts.of(current.series)
+        published = {}
+        if not choice.several:
+            published = selectors.published_year_to_date(
+                series=choice.series, partner=choice.partner, ends=[row.period_end for row in rows]
+            )
         # The months not yet published follow the latest: shown when the range runs to it.
         unpublished = current.chart_months if choice.end is None else ()
         area = {
             "version": selectors.summary_version(),
             "series": choice.series,
+            "facts": facts,
             "start": choice.start,
             "end": choice.end,
         }
-        name = "_".join([choice.series, choice.partner or "all"])
-        year = rows[-1].period_end.year if rows else None
+        name = "_".join([choice.series, "+".join(p or "all" for p in choice.partners)])
+        year = rows[-1].period_end.year if rows and not choice.several else None
         charts = [
             Chart(
                 figures.MONTHLY,
-                partial(figures.monthly, partner=choice.partner, unpublished=unpublished, **area),
-                filename=f"raregate_{name}_monthly",
+                partial(
+                    figures.monthly,
+                    partners=choice.partners,
+                    unpublished=unpublished,
+                    measure=choice.measure,
+                    **area,
+                ),
+                filename=f"raregate_{name}_{choice.measure}_monthly",
             )
         ]
         if year:
@@ -195,6 +228,7 @@ class ChartsView(PageMixin, TemplateView):
                         figures.year_to_date,
                         version=area["version"],
                         series=choice.series,
+                        facts=facts,
                         partner=choice.partner,
                         year=year,
                     ),
@@ -215,8 +249,10 @@ class ChartsView(PageMixin, TemplateView):
                 ),
             ]
         return {
-            "partner_label": figures.partner_name(choice.partner),
+            "partner_label": ", ".join(figures.partner_name(p) for p in choice.partners),
+            "several": choice.several,
             "freshness": [current],
+            "source": facts.source,
             "rows": [
                 table_row(row, unit=unit, published=published.get(row.period_end)) for row in rows
             ],
@@ -225,3 +261,10 @@ class ChartsView(PageMixin, TemplateView):
             "charts": charts,
             "destination_charts": destination_charts,
         }
+
+
+def partner_options(series: str) -> JsonResponse:
+    """The partner menu of a series, as the page's script loads it when the series changes."""
+    if not Series.objects.filter(code=series).exists():
+        return JsonResponse({"error": "unknown series"}, status=404)
+    return JsonResponse({"series": series, "partners": partner_choices(series)})

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from core.periods import add_months, month_code, month_name, parse_month, period_name
 from core.views import PageMixin
 from dashboards import figures, selectors
+from dashboards.models import MonthlySummary
 from dashboards.views.presentation import Chart, card_view
 from exports.calendar import Freshness
 from licensing.selectors import (
@@ -65,7 +66,7 @@ class OverviewView(PageMixin, TemplateView):
             chosen=month_code(card.summary.period_start) if card else "",
             period_error=period_error,
             card=card_view(card, periods) if card else None,
-            **self._charts(series, periods, headline),
+            **self._charts(series, periods, headline, card.summary if card else None),
         )
 
     def _licensing(self, on: date) -> dict[str, Any]:
@@ -81,13 +82,20 @@ class OverviewView(PageMixin, TemplateView):
             "automaker_total": sum(counts.values()),
         }
 
-    def _charts(self, series: str, periods: list, headline: Freshness) -> dict[str, Any]:
-        if not periods:
+    def _charts(
+        self, series: str, periods: list, headline: Freshness, shown: MonthlySummary | None
+    ) -> dict[str, Any]:
+        """The monthly chart of the MONTHS_SHOWN months to the period shown (and the months
+        not yet published after it when it is the latest); the year to date of its year."""
+        if not periods or shown is None:
             return {"charts": []}
-        latest = periods[0]
+        latest = shown.period_start == periods[0].period_start
         version = selectors.summary_version()
-        start = add_months(latest.period_start, -(MONTHS_SHOWN - 1))
-        year = latest.period_end.year
+        facts = figures.SeriesFacts.of(headline.series)
+        start = add_months(shown.period_start, -(MONTHS_SHOWN - 1))
+        end = None if latest else shown.period_start
+        year = shown.period_end.year
+        through = "" if latest else f" to {month_name(shown.period_start)}"
         return {
             "charts": [
                 Chart(
@@ -96,17 +104,25 @@ class OverviewView(PageMixin, TemplateView):
                         figures.monthly,
                         version=version,
                         series=series,
+                        facts=facts,
                         start=start,
-                        unpublished=headline.chart_months,
+                        end=end,
+                        unpublished=headline.chart_months if latest else (),
                     ),
-                    filename=f"raregate-{series}-monthly",
-                    caption=f"Tonnes per period since {month_name(start)}, with the "
+                    filename=f"raregate-{series}-monthly-{month_code(shown.period_start)}",
+                    caption=f"Tonnes per period from {month_name(start)}{through}, with the "
                     "control measures, suspensions, general licences and licence expiries of "
-                    "those months.",
+                    "those months, numbered as listed under the chart.",
                 ),
                 Chart(
                     figures.YEAR_TO_DATE,
-                    partial(figures.year_to_date, version=version, series=series, year=year),
+                    partial(
+                        figures.year_to_date,
+                        version=version,
+                        series=series,
+                        facts=facts,
+                        year=year,
+                    ),
                     filename=f"raregate-{series}-year-to-date-{year}",
                     caption=f"Cumulative tonnes of {year} against {year - 1}, for the months "
                     "whose year to date is complete.",

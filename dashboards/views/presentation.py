@@ -16,6 +16,7 @@ from core.periods import (
     period_name,
     year_to_date_name,
 )
+from dashboards.figures import Drawn
 from dashboards.models import MonthlySummary
 from dashboards.selectors import Card
 
@@ -176,19 +177,32 @@ def _year_to_date_yoy(summary: MonthlySummary, by_end: dict, rows: list) -> Stat
 
 @dataclass
 class Chart:
-    """A cached figure on a page: its json_script element and what the plot is called.
+    """A cached figure on a page: its json_script element, what the plot is called, and the
+    events and suspension windows it marks (dashboards.figures.Drawn), listed under it.
 
     The figure is fetched only when the page renders it, not when its fragment is cached.
     """
 
     element_id: str
-    build: Callable[[], str]
+    build: Callable[[], Drawn]
     filename: str
     caption: str = ""
 
     @cached_property
-    def script(self) -> str:
+    def drawn_figure(self) -> Drawn:
         return self.build()
+
+    @property
+    def script(self) -> str:
+        return self.drawn_figure.script
+
+    @property
+    def marks(self) -> list:
+        return self.drawn_figure.marks
+
+    @property
+    def bands(self) -> list:
+        return self.drawn_figure.bands
 
     @property
     def drawn(self) -> bool:

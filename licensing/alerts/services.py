@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from core.formatting import day_in_words
-from licensing.alerts.models import LICENCE_KINDS, Alert
+from licensing.alerts.models import LICENCE_KINDS, Alert, AlertSubscription
 from licensing.alerts.signals import alert_candidates_wanted
 from licensing.cover import Day, ranks_on, status_of
 from licensing.models import Approval, Automaker, ControlMeasure, Licence
@@ -238,6 +238,15 @@ def alerts_raise(*, on: date) -> list[Alert]:
         if created:
             raised.append(alert)
     return raised
+
+
+@transaction.atomic
+def alert_subscription_set(*, user, email_digest: bool) -> AlertSubscription:
+    """Record whether the user wants the e-mail digest of new alerts."""
+    subscription, _ = AlertSubscription.objects.update_or_create(
+        user=user, defaults={"email_digest": email_digest}
+    )
+    return subscription
 
 
 def alert_digest_recipients() -> list[str]:

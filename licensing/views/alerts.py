@@ -7,12 +7,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import ListView, View
 
+from core.profile import back_to
 from core.views import PageMixin
 from licensing.alerts.forms import AlertSubscriptionForm
 from licensing.alerts.models import Alert, AlertAcknowledgement, AlertSubscription
 from licensing.alerts.selectors import alerts_list
+from licensing.alerts.services import alert_subscription_set
 
 
 class AlertListView(PageMixin, ListView):
@@ -44,19 +47,31 @@ class AlertListView(PageMixin, ListView):
 
 
 class AlertSubscriptionView(PageMixin, View):
+    """POST from the alerts page or the profile page: back to the page it came from."""
+
     permission_required = "licensing.view_alert"
     http_method_names = ["post"]
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        subscription, _ = AlertSubscription.objects.get_or_create(user=request.user)
-        form = AlertSubscriptionForm(request.POST, instance=subscription)
+        form = AlertSubscriptionForm(request.POST)
         if form.is_valid():
-            form.save()
-            if subscription.email_digest:
-                messages.success(request, "You will get an e-mail when new alerts are raised.")
-            else:
+            subscription = alert_subscription_set(
+                user=request.user, email_digest=form.cleaned_data["email_digest"]
+            )
+            if not subscription.email_digest:
                 messages.success(request, "You will no longer get alert e-mails.")
-        return redirect("licensing:alert-list")
+            elif request.user.email:
+                messages.success(
+                    request,
+                    f"You will get an e-mail at {request.user.email} when new alerts are raised.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    "Digest turned on, but your account has no e-mail address: add one on your "
+                    "profile to receive it.",
+                )
+        return redirect(back_to(request, reverse("licensing:alert-list")))
 
 
 class AlertAcknowledgeView(PageMixin, View):

@@ -2,22 +2,35 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from dashboards.charts import (
-    EVENT_COLOURS,
+    MARKER_BASE_PX,
+    MARKER_ROW_PX,
+    MARKER_SPACING,
+    NOT_REPORTED,
+    OKABE_ITO,
+    OTHER,
     OTHER_COLOUR,
     TEMPLATE,
-    WARNING,
+    UNIT_VALUE,
+    VALUE,
     add_events,
+    bands_within,
     destination_bars,
     destination_map,
+    event_marks,
     figure_json,
+    measured,
+    money_in_words,
     monthly_bars,
+    partner_lines,
+    stamp_text,
     year_to_date_lines,
 )
 
@@ -179,7 +192,8 @@ def test_monthly_bars_without_events_draws_no_lines_and_with_events_marks_them()
     figure = monthly_bars(SPAN_YEAR, title="t", events=events)
 
     assert len(figure["layout"]["shapes"]) == 1
-    assert [note["text"] for note in figure["layout"]["annotations"]] == ["No. 18 in force"]
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["1"]
+    assert "No. 18 in force" in figure["layout"]["annotations"][0]["hovertext"]
 
 
 def test_monthly_bars_of_no_periods_is_an_empty_bar_trace():
@@ -263,12 +277,21 @@ STACKED = destinations_of(
 )
 
 
+# December 2025 magnets: 844 t to the partners the source names, 5,952 t in all.
+REPORTED = destinations_of(
+    {
+        date(2025, 11, 1): {"DEU": 300.0, "USA": 200.0, None: 100.0, "": 650.0},
+        date(2025, 12, 1): {"DEU": 500.0, "USA": 244.0, None: 100.0, "": 5952.0},
+    }
+)
+
+
 def test_destination_bars_stack_the_partners_largest_first_and_other_last():
     figure = destination_bars(STACKED)
 
     assert figure["layout"]["barmode"] == "stack"
     assert [trace["type"] for trace in figure["data"]] == ["bar"] * 4
-    assert [trace["name"] for trace in figure["data"]] == ["JPN", "USA", "KOR", "Other"]
+    assert [trace["name"] for trace in figure["data"]] == ["JPN", "USA", "KOR", OTHER]
     assert list(figure["data"][0]["x"]) == [date(2025, 10, 1), date(2025, 11, 1)]
     assert list(figure["data"][0]["y"]) == [50.0, 60.0]
 
@@ -276,11 +299,11 @@ def test_destination_bars_stack_the_partners_largest_first_and_other_last():
 def test_other_is_the_partners_summed_together_in_its_own_colour():
     other = destination_bars(STACKED)["data"][-1]
 
-    assert other["name"] == "Other"
+    assert other["name"] == "Other partners"
     assert list(other["x"]) == [date(2025, 10, 1), date(2025, 11, 1)]
     assert list(other["y"]) == [7.0, 10.0]
     assert other["marker"]["color"] == OTHER_COLOUR
-    assert "Other: 10.0 t" in other["hovertext"]
+    assert "Other partners: 10.0 t" in other["hovertext"]
 
 
 def test_partners_of_equal_totals_stack_in_code_order():
@@ -341,39 +364,81 @@ EVENTS = events_of(
 )
 
 
-def test_each_event_gets_one_dashed_line_and_one_label():
-    figure = add_events(empty_figure(), EVENTS)
+def test_each_event_gets_one_numbered_badge_in_date_order_and_a_tick_no_label_text():
+    shuffled = EVENTS.iloc[[2, 0, 3, 1]].reset_index(drop=True)
 
-    assert len(figure["layout"]["shapes"]) == 4
-    assert len(figure["layout"]["annotations"]) == 4
-    assert {shape["line"]["dash"] for shape in figure["layout"]["shapes"]} == {"dash"}
-    assert [note["text"] for note in figure["layout"]["annotations"]] == list(EVENTS["label"])
-    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == list(EVENTS["date"])
-    assert [(shape["yref"], shape["y0"], shape["y1"]) for shape in figure["layout"]["shapes"]] == [
-        ("paper", 0, 1)
+    figure = add_events(empty_figure(), shuffled)
+
+    notes = figure["layout"]["annotations"]
+    assert [note["text"] for note in notes] == ["1", "2", "3", "4"]
+    assert [note["x"] for note in notes] == list(EVENTS["date"])
+    # The hover card says what and when; the plot itself carries no label text.
+    assert "No. 18 in force" in notes[0]["hovertext"] and "4 Apr 2025" in notes[0]["hovertext"]
+    assert all(note["text"].isdigit() for note in notes)
+    assert [(note["yref"], note["y"], note["yanchor"]) for note in notes] == [
+        ("paper", 1, "bottom")
     ] * 4
+    ticks = figure["layout"]["shapes"]
+    assert [tick["x0"] for tick in ticks] == list(EVENTS["date"])
+    assert {"dash"} - {tick["line"].get("dash") for tick in ticks} == {"dash"}, "no dashed fence"
+    assert all(tick["y0"] >= 0.95 for tick in ticks), "a short tick at the top, not a line"
 
 
-def test_a_licence_expiry_is_drawn_in_the_warning_colour_and_a_suspension_apart():
+def test_event_marks_number_the_events_as_the_badges_do_with_their_measures():
+    events = EVENTS.assign(measures=[(("No. 18", 7),), (("No. 57", 1), ("No. 61", 2)), (), ()])
+
+    marks = event_marks(events)
+
+    assert [(mark.number, mark.label) for mark in marks] == [
+        (1, "No. 18 in force"),
+        (2, "Nos. 57, 61 suspended"),
+        (3, "General licences"),
+        (4, "3 licences expire"),
+    ]
+    assert marks[1].measures == (("No. 57", 1), ("No. 61", 2))
+    assert marks[0].when == "4 Apr 2025"
+
+
+def test_each_kind_has_its_own_colour_blind_safe_colour():
     figure = add_events(empty_figure(), EVENTS)
 
     colours = {
-        note["text"]: (shape["line"]["color"], note["font"]["color"])
-        for shape, note in zip(
-            figure["layout"]["shapes"], figure["layout"]["annotations"], strict=True
-        )
+        label: note["bgcolor"]
+        for label, note in zip(EVENTS["label"], figure["layout"]["annotations"], strict=True)
     }
-    assert colours["3 licences expire"] == (WARNING, WARNING)
-    assert colours["Nos. 57, 61 suspended"][0] not in {WARNING, EVENT_COLOURS["measure"]}
+    assert set(colours.values()) <= set(OKABE_ITO)
+    assert len(set(colours.values())) == 4
+    assert TEMPLATE["layout"]["colorway"] == OKABE_ITO
 
 
-def test_nearby_labels_are_staggered_and_distant_ones_share_the_top():
-    figure = add_events(empty_figure(), EVENTS)
+def test_nearby_badges_go_on_rows_above_one_another_and_distant_ones_share_the_first():
+    figure = monthly_bars(SPAN_YEAR, title="t", events=EVENTS)
 
-    heights = {note["text"]: note["y"] for note in figure["layout"]["annotations"]}
-    near = [heights[label] for label in EVENTS["label"][1:]]
+    shifts = {
+        label: note["yshift"]
+        for label, note in zip(EVENTS["label"], figure["layout"]["annotations"], strict=True)
+    }
+    # Nov 10, Dec 2 and Dec 20 are nearer than MARKER_SPACING of the axis: three rows.
+    near = [shifts[label] for label in EVENTS["label"][1:]]
     assert len(set(near)) == 3
-    assert heights["No. 18 in force"] == heights["Nos. 57, 61 suspended"] == 1
+    assert shifts["No. 18 in force"] == shifts["Nos. 57, 61 suspended"] == MARKER_BASE_PX
+    # The top margin makes room for the rows, so that no badge is cut off.
+    assert figure["layout"]["margin"]["t"] >= 56 + 3 * MARKER_ROW_PX
+
+
+def test_badges_never_share_a_row_closer_than_the_spacing_on_a_one_year_axis():
+    days = [date(2025, 1, 1) + timedelta(days=7 * week) for week in range(30)]
+    events = events_of(*((day, f"event {day}", "measure") for day in days))
+    figure = {"data": [], "layout": {"xaxis": {"range": [date(2025, 1, 1), date(2026, 1, 1)]}}}
+
+    notes = add_events(figure, events)["layout"]["annotations"]
+
+    spacing = 365 * MARKER_SPACING
+    by_row: dict[int, list[date]] = {}
+    for note in notes:
+        by_row.setdefault(note["yshift"], []).append(note["x"])
+    for row in by_row.values():
+        assert all((b - a).days >= spacing for a, b in zip(row, row[1:], strict=False))
 
 
 def test_add_events_returns_the_same_figure_and_draws_events_outside_the_data():
@@ -381,7 +446,52 @@ def test_add_events_returns_the_same_figure_and_draws_events_outside_the_data():
     events = events_of((date(2030, 1, 1), "Far future", "measure"))
 
     assert add_events(figure, events) is figure
-    assert [note["text"] for note in figure["layout"]["annotations"]] == ["Far future"]
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["1"]
+
+
+def test_suspension_windows_are_shaded_bands_within_the_axis_without_text():
+    bands = pd.DataFrame(
+        [
+            {"start": date(2025, 3, 10), "end": date(2026, 3, 9), "label": "No. 57 suspended"},
+            {"start": date(2020, 1, 1), "end": date(2020, 2, 1), "label": "long ago"},
+        ]
+    )
+
+    figure = monthly_bars(SPAN_YEAR, title="t", bands=bands)
+
+    [band] = [shape for shape in figure["layout"]["shapes"] if shape["type"] == "rect"]
+    assert band["x0"] == date(2025, 3, 10)
+    assert band["x1"] == figure["layout"]["xaxis"]["range"][1] == date(2025, 5, 1)
+    assert (band["y0"], band["y1"], band["layer"]) == (0, 1, "below")
+    assert "annotations" not in figure["layout"] or not any(
+        "suspended" in note.get("text", "") for note in figure["layout"]["annotations"]
+    )
+
+
+def test_bands_within_keeps_the_windows_reaching_into_the_range_an_open_one_too():
+    bands = pd.DataFrame(
+        [
+            {"start": date(2025, 3, 1), "end": date(2025, 6, 1), "label": "a"},
+            {"start": date(2024, 1, 1), "end": None, "label": "open"},
+            {"start": date(2027, 1, 1), "end": date(2027, 2, 1), "label": "later"},
+        ]
+    )
+
+    kept = bands_within(bands, date(2025, 5, 1), date(2026, 1, 1))
+
+    assert list(kept["label"]) == ["a", "open"]
+
+
+def test_the_unpublished_labels_sit_at_the_foot_and_the_badges_above_the_plot():
+    events = events_of((date(2025, 4, 20), "No. 18 in force", "measure"))
+
+    figure = monthly_bars(
+        SPAN_YEAR, title="t", events=events, unpublished=((date(2025, 5, 1), date(2025, 5, 1), 0),)
+    )
+
+    badge, foot = figure["layout"]["annotations"]
+    assert (badge["y"], badge["yanchor"]) == (1, "bottom")
+    assert (foot["y"], foot["yanchor"], foot["text"]) == (0, "bottom", "not yet published")
 
 
 def test_an_unknown_event_kind_is_refused():
@@ -428,6 +538,15 @@ def every_builders_figure() -> dict[str, dict]:
         "monthly_bars": monthly_bars(SPAN_YEAR, title="t", events=EVENTS),
         "year_to_date_lines": year_to_date_lines(SPAN_YEAR, year=2025),
         "destination_bars": destination_bars(STACKED),
+        "destination_bars, not reported": destination_bars(REPORTED, stamp="s"),
+        "monthly_bars, marked": monthly_bars(
+            SPAN_YEAR,
+            title="t",
+            events=EVENTS,
+            bands=pd.DataFrame([{"start": date(2025, 1, 5), "end": None, "label": "x"}]),
+            unpublished=((date(2025, 5, 1), date(2025, 5, 1), True),),
+            stamp="s",
+        ),
         "destination_map": destination_map(DESTINATIONS),
         "no periods": monthly_bars(summary_of(), title="t"),
     }
@@ -455,3 +574,103 @@ def test_a_missing_figure_is_null_in_the_json_never_nan():
 def test_figure_json_refuses_a_nan_rather_than_write_json_a_browser_cannot_read():
     with pytest.raises(ValueError, match="not JSON compliant"):
         figure_json({"data": [{"type": "bar", "y": [NAN]}], "layout": {}})
+
+
+# "Not reported by destination": stacks add up to the total to all destinations
+
+
+def test_the_stacks_add_up_to_the_total_with_what_no_partner_accounts_for():
+    figure = destination_bars(REPORTED)
+
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["DEU", "USA", OTHER, NOT_REPORTED]
+    assert "" not in names, "the total is not a partner of its own"
+    december = {
+        trace["name"]: dict(zip(trace["x"], trace["y"], strict=True))[date(2025, 12, 1)]
+        for trace in figure["data"]
+    }
+    assert december[NOT_REPORTED] == 5952.0 - 844.0
+    assert sum(december.values()) == 5952.0
+    november = sum(
+        dict(zip(t["x"], t["y"], strict=True))[date(2025, 11, 1)] for t in figure["data"]
+    )
+    assert november == 650.0
+
+
+def test_what_is_not_reported_is_never_below_zero():
+    frame = destinations_of({date(2025, 12, 1): {"DEU": 700.0, "": 650.0}})
+
+    figure = destination_bars(frame)
+
+    # The partners sum to more than the total (revisions): nothing is "not reported".
+    assert [trace["name"] for trace in figure["data"]] == ["DEU"]
+
+
+# Measures: tonnes, value in the series' one unit, value per tonne
+
+VALUED = summary_of(
+    period(date(2025, 3, 1), tonnes=2000.0), period(date(2025, 4, 1), tonnes=0.0)
+).assign(value=[Decimal("3.497"), Decimal("150")], value_unit=["CNY_100M", "CNY_1M"])
+
+
+def test_value_is_plotted_in_the_series_one_unit_whatever_unit_each_was_stored_in():
+    figure = monthly_bars(VALUED, title="t", measure=VALUE, unit="CNY_1M")
+
+    [bars] = figure["data"]
+    assert bars["y"] == [pytest.approx(349.7), pytest.approx(150.0)]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "CNY million"
+    assert "CNY 349.7 million" in bars["hovertext"][0]
+    assert "CNY_100M" not in json.dumps(figure_json(figure))
+
+
+def test_unit_value_is_the_value_per_tonne_in_the_currency_and_n_a_at_zero_tonnes():
+    figure = monthly_bars(VALUED, title="t", measure=UNIT_VALUE, unit="CNY_1M")
+
+    [bars] = figure["data"]
+    assert bars["y"][0] == pytest.approx(349_700_000 / 2000)
+    assert bars["y"][1] is None
+    assert figure["layout"]["yaxis"]["title"]["text"] == "CNY per tonne"
+    assert "CNY 174,850 per tonne" in bars["hovertext"][0]
+
+
+def test_a_measure_the_series_cannot_give_is_refused():
+    with pytest.raises(ValueError):
+        measured(VALUED, VALUE, "")
+
+
+def test_money_in_words_writes_the_unit_as_words():
+    assert money_in_words(349.7, "CNY million") == "CNY 349.7 million"
+    assert money_in_words(1234.0, "USD") == "USD 1,234.0"
+
+
+# Several partners on one chart; the stamp a saved PNG carries
+
+
+def test_several_partners_are_one_line_each_with_the_same_marks():
+    japan = summary_of(period(date(2025, 3, 1), tonnes=10.0), period(date(2025, 4, 1), tonnes=12.0))
+    korea = summary_of(period(date(2025, 3, 1), tonnes=5.0))
+
+    figure = partner_lines(
+        {"Japan": japan, "South Korea": korea},
+        title="t",
+        events=events_of((date(2025, 3, 20), "No. 18 in force", "measure")),
+    )
+
+    assert [(t["type"], t["name"], t["y"]) for t in figure["data"]] == [
+        ("scatter", "Japan", [10.0, 12.0]),
+        ("scatter", "South Korea", [5.0]),
+    ]
+    assert [note["text"] for note in figure["layout"]["annotations"]] == ["1"]
+    go.Figure(figure)
+
+
+def test_the_stamp_names_the_source_the_data_date_and_raregate_in_the_subtitle():
+    stamp = stamp_text(source="China customs (GACC)", runs_to="Dec 2025")
+
+    figure = monthly_bars(SPAN_YEAR, title="t", stamp=stamp)
+
+    assert stamp == "Source: China customs (GACC) · data to Dec 2025 · RareGate"
+    assert figure["layout"]["title"]["subtitle"]["text"] == stamp
+    assert figure["layout"]["title"]["text"] == "t"
+    go.Figure(figure)
+    assert destination_bars(REPORTED, stamp=stamp)["layout"]["title"]["subtitle"]["text"] == stamp

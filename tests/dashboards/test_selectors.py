@@ -47,8 +47,10 @@ def stacked(**choice) -> dict[tuple[date, str | None], float]:
 def test_the_stack_keeps_the_leading_partners_by_total_and_sums_the_rest(by_destination):
     rows = stacked(top=2)
 
-    # Totals: JPN 103, KOR 74, USA 64, DEU 20, VNM 14; the all-destinations total is not a partner.
-    assert {partner for _, partner in rows} == {"JPN", "KOR", None}
+    # Totals: JPN 103, KOR 74, USA 64, DEU 20, VNM 14; the all-destinations total comes as "",
+    # not as a partner, so that a chart can show what no partner accounts for.
+    assert {partner for _, partner in rows} == {"JPN", "KOR", None, ""}
+    assert rows[(DECEMBER, "")] == 999.0
     assert rows[(OCTOBER, None)] == 1.0 + 5.0 + 2.0
     assert rows[(NOVEMBER, None)] == 60.0 + 7.0 + 3.0
     assert rows[(DECEMBER, "KOR")] == 4.0
@@ -57,7 +59,7 @@ def test_the_stack_keeps_the_leading_partners_by_total_and_sums_the_rest(by_dest
 def test_the_leaders_are_those_of_the_range_chosen(by_destination):
     rows = stacked(top=1, start=DECEMBER)
 
-    assert set(rows) == {(DECEMBER, "VNM"), (DECEMBER, None)}
+    assert set(rows) == {(DECEMBER, "VNM"), (DECEMBER, None), (DECEMBER, "")}
     assert rows[(DECEMBER, None)] == 2.0 + 3.0 + 4.0 + 8.0
 
 

@@ -269,14 +269,21 @@ def test_plotly_and_the_world_map_are_static_files_of_our_own():
 def test_the_monthly_figure_shows_the_last_36_months_with_spans_and_events(gacc, analyst_client):
     ControlMeasureFactory(reference="Announcement No. 18 of 2025", effective_from=date(2025, 4, 4))
 
-    monthly = figure(analyst_client.get("/"), "figure-monthly")
-    year_to_date = figure(analyst_client.get("/"), "figure-year-to-date")
+    response = analyst_client.get("/")
+    monthly = figure(response, "figure-monthly")
+    year_to_date = figure(response, "figure-year-to-date")
 
     bars = monthly["data"][0]
     assert bars["type"] == "bar"
     assert len(bars["y"]) == 31  # March 2023 to December 2025: every period is within 36 months
     assert "Jan–Feb 2025" in bars["text"]
-    assert any("No. 18" in note["text"] for note in monthly["layout"]["annotations"])
+    [badge] = [n for n in monthly["layout"]["annotations"] if "No. 18" in n.get("hovertext", "")]
+    # A numbered badge on the plot, the same number in the legend under it with the words.
+    assert badge["text"].isdigit()
+    legend = re.search(
+        rf'data-event="{badge["text"]}" data-kind="measure">(.*?)</li>', html(response), re.S
+    )
+    assert legend and "4 Apr 2025" in legend.group(1) and "No. 18 in force" in legend.group(1)
     assert [trace["name"] for trace in year_to_date["data"]] == ["2025", "2024"]
 
 
@@ -294,15 +301,20 @@ def test_a_figure_is_built_once_then_served_from_the_cache_until_a_rebuild(
 ):
     with patch("dashboards.charts.monthly_bars", wraps=charts.monthly_bars) as built:
         first = figure(analyst_client.get("/"), "figure-monthly")
-        second = figure(analyst_client.get("/", {"period": "2025-11"}), "figure-monthly")
+        second = figure(analyst_client.get("/", {"period": "2025-12"}), "figure-monthly")
         assert built.call_count == 1
         assert first == second
+
+        # Another period is another chart (it ends there), built once too.
+        figure(analyst_client.get("/", {"period": "2025-11"}), "figure-monthly")
+        figure(analyst_client.get("/", {"period": "2025-11"}), "figure-monthly")
+        assert built.call_count == 2
 
         with django_capture_on_commit_callbacks(execute=True):
             monthly_summaries_rebuild()
         figure(analyst_client.get("/"), "figure-monthly")
 
-        assert built.call_count == 2
+        assert built.call_count == 3
 
 
 def test_a_licensing_change_shows_on_the_cached_overview_at_once(
@@ -417,7 +429,7 @@ def test_the_csv_holds_exactly_the_plotted_numbers(gacc, analyst_client):
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="gacc-rare-earths_all_2025-01_2025-12.csv"'
+        'attachment; filename="raregate_gacc-rare-earths_all_2025-01_2025-12_to-2025-12.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["period"] for row in rows] == re.findall(r'<tr data-period="([^"]+)"', page)
@@ -580,3 +592,146 @@ def test_a_difference_within_a_tenth_of_a_percent_is_not_flagged(gacc, analyst_c
 
     assert "as published: 62,600.0 t" in overview
     assert 'data-flag="ytd"' not in overview
+
+
+# ---- Charts people can read (issue 16) -----------------------------------------------------
+
+MAGNETS = "gacc-ndfeb-magnets"
+
+
+@pytest.fixture
+def magnets():
+    batch = import_data_file("gacc_ndfeb_magnets_monthly.csv")
+    monthly_summaries_rebuild()
+    return batch
+
+
+def test_december_2025_magnets_stack_up_to_the_5952_t_exported(magnets, analyst_client):
+    response = analyst_client.get("/charts/", {"series": MAGNETS})
+
+    stacked = figure(response, "figure-destinations")["data"]
+    december = {
+        trace["name"]: dict(zip(trace["x"], trace["y"], strict=True)).get("2025-12-01", 0)
+        for trace in stacked
+    }
+    assert december["JPN"] + december["USA"] == 844.0
+    assert december[charts.NOT_REPORTED] == 5952.0 - 844.0
+    assert sum(december.values()) == 5952.0
+
+
+def test_the_partner_menu_lists_only_the_partners_of_the_chosen_series(
+    gacc, magnets, analyst_client
+):
+    headline = html(analyst_client.get("/charts/"))
+    magnet_page = html(analyst_client.get("/charts/", {"series": MAGNETS}))
+
+    def partners(page: str) -> list[str]:
+        menu = re.search(r'<select name="partner"[^>]*>(.*?)</select>', page, re.S).group(1)
+        return re.findall(r'<option value="([^"]*)"', menu)
+
+    assert partners(headline) == [""]
+    assert partners(magnet_page) == ["", "DEU", "JPN", "KOR", "USA", "VNM"]
+
+
+def test_the_page_gives_its_script_the_partners_of_another_series_as_json(magnets, analyst_client):
+    answer = analyst_client.get("/charts/", {"format": "partners", "series": MAGNETS})
+    unknown = analyst_client.get("/charts/", {"format": "partners", "series": "nope"})
+
+    assert answer.json()["series"] == MAGNETS
+    partners = answer.json()["partners"]
+    assert partners[:2] == [["", "All destinations"], ["DEU", "Germany (DEU)"]]
+    assert [code for code, _ in partners] == ["", "DEU", "JPN", "KOR", "USA", "VNM"]
+    assert unknown.status_code == 404
+    page = html(analyst_client.get("/charts/"))
+    assert '<script src="/static/js/chart-choices.js" defer></script>' in page
+    assert finders.find("js/chart-choices.js")
+    assert "data-series-menu" in page and "data-partner-menu" in page
+
+
+def test_series_without_figures_are_marked_as_such_in_the_menu(gacc, analyst_client):
+    page = html(analyst_client.get("/charts/"))
+
+    menu = re.search(r'<select name="series"[^>]*>(.*?)</select>', page, re.S).group(1)
+    options = dict(re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', menu))
+    assert "no figures yet" not in options[GACC]
+    empty = [code for code in options if code != GACC]
+    assert empty, "the migrations make more series than the one imported"
+    assert all(options[code].endswith("— no figures yet") for code in empty)
+
+
+def test_several_partners_are_drawn_on_one_chart_and_tabled(magnets, analyst_client):
+    response = analyst_client.get("/charts/?series=gacc-ndfeb-magnets&partner=JPN&partner=USA")
+
+    monthly = figure(response, "figure-monthly")
+    assert [trace["name"] for trace in monthly["data"]] == ["Japan", "United States"]
+    assert {trace["type"] for trace in monthly["data"]} == {"scatter"}
+    page = html(response)
+    assert re.findall(r'<tr data-period="2025-12" data-partner="(\w+)"', page) == ["JPN", "USA"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                analyst_client.get(
+                    "/charts/?series=gacc-ndfeb-magnets&partner=JPN&partner=USA&format=csv"
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert {row["partner"] for row in rows} == {"JPN", "USA"}
+
+
+def test_value_and_value_per_tonne_are_plotted_in_the_series_one_unit(analyst_client):
+    lines = [
+        f"{GACC},2025-10,,2000,3.497,CNY_100M,https://example.org/a\n",
+        f"{GACC},2025-11,,1000,150,CNY_10K,https://example.org/b\n",
+    ]
+    from tests.dashboards.test_summaries import HEADER, import_bytes
+
+    import_bytes((HEADER + "".join(lines)).encode(), "valued.csv")
+    monthly_summaries_rebuild()
+    unit = Series.objects.get(code=GACC).value_unit
+
+    value = figure(analyst_client.get("/charts/", {"measure": "value"}), "figure-monthly")
+    per_tonne = figure(analyst_client.get("/charts/", {"measure": "unit_value"}), "figure-monthly")
+
+    assert unit == "CNY_1M"
+    assert value["data"][0]["y"] == [pytest.approx(349.7), pytest.approx(1.5)]
+    assert value["layout"]["yaxis"]["title"]["text"] == "CNY million"
+    assert per_tonne["data"][0]["y"] == [pytest.approx(174_850.0), pytest.approx(1_500.0)]
+    page = html(analyst_client.get("/charts/", {"measure": "value"}))
+    assert "CNY_1M" not in page and "CNY_100M" not in page
+
+
+def test_the_overviews_period_picker_moves_its_charts(gacc, analyst_client):
+    latest = analyst_client.get("/")
+    chosen = analyst_client.get("/", {"period": "2024-06"})
+
+    latest_bars = figure(latest, "figure-monthly")["data"][0]
+    chosen_bars = figure(chosen, "figure-monthly")["data"][0]
+    assert max(latest_bars["x"]) == "2025-12-15"
+    assert max(chosen_bars["x"]) == "2024-06-15"
+    assert [t["name"] for t in figure(chosen, "figure-year-to-date")["data"]] == ["2024", "2023"]
+    assert [t["name"] for t in figure(latest, "figure-year-to-date")["data"]] == ["2025", "2024"]
+
+
+def test_the_legend_lists_the_events_and_bands_and_links_the_measures(
+    gacc, analyst_client, reference_data
+):
+    page = html(analyst_client.get("/", {"period": "2025-12"}))
+    monthly = figure(analyst_client.get("/"), "figure-monthly")
+
+    numbers = [n["text"] for n in monthly["layout"]["annotations"] if n["text"].isdigit()]
+    assert numbers == [str(number) for number in range(1, len(numbers) + 1)]
+    assert re.findall(r'<li class="chart-events__item" data-event="(\d+)"', page) == numbers
+    assert re.search(r'data-event="\d+"[^>]*>.*?href="/control-measures/\d+/"', page, re.S)
+    assert "data-band" in page
+    assert any(
+        s["type"] == "rect" and s.get("name") == "suspension" for s in monthly["layout"]["shapes"]
+    )
+
+
+def test_the_figures_carry_the_source_the_data_date_and_raregate(gacc, analyst_client):
+    response = analyst_client.get("/")
+
+    for element_id in ("figure-monthly", "figure-year-to-date"):
+        subtitle = figure(response, element_id)["layout"]["title"]["subtitle"]["text"]
+        assert subtitle == "Source: China customs (GACC) · data to Dec 2025 · RareGate"

@@ -220,7 +220,7 @@ def test_automaker_detail_shows_a_manager_the_licences_but_not_the_approvals(man
     page = html(manager_client.get(f"/automakers/{gm.pk}/"))
 
     assert "Expiring" in page
-    assert f"/licences/{jl_mag.pk}/" in row(page, "JL Mag Rare-Earth Co. Ltd.")
+    assert f"/licences/{jl_mag.pk}/" in row(page, f'data-licence="{jl_mag.pk}"')
     assert "Expires in 5 days" in page
     assert f"/approvals/{approval.pk}/" not in page
     assert "The claims as recorded</h2>" not in page
