@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.generic import TemplateView, View
 
@@ -45,7 +46,11 @@ def profile_panels(request: HttpRequest) -> list[Panel]:
 def back_to(request: HttpRequest, default: str) -> str:
     """Where a form posted from another page returns: its `next`, if it is a path of this site."""
     wanted = request.POST.get("next", "")
-    return wanted if wanted.startswith("/") and not wanted.startswith("//") else default
+    # Django's own check: refuses "//evil.example", "/\\evil.example", other hosts and schemes.
+    safe = wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if safe else default
 
 
 class EmailForm(forms.Form):

@@ -8,7 +8,7 @@ rows come with their list (joins, or a prefetch per chunk of the iterator).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -30,17 +30,17 @@ ALL_ROWS = 2**62
 KG_PER_TONNE = Decimal(1000)
 
 
-def _as_of(on: date) -> str:
-    return f"as of {day_in_words(on)}"
-
-
-def _stamp(on: date) -> str:
-    return on.isoformat()
-
-
-def _short(on: date) -> str:
-    """1 Dec 2026, as the pages write a day (a sheet's name has room for 31 characters)."""
-    return f"{on.day} {on:%b %Y}"
+def _table(noun: str, on: date, header: list[str], rows: Iterable[Any], *, what: str = "") -> Table:
+    """A list's download as of a day: "licences-2026-12-01.xlsx", titled "Licences as of
+    1 December 2026", its sheet "Licences 1 Dec 2026" (a sheet's name has room for 31
+    characters). `what` words the title where the noun alone does not."""
+    return Table(
+        name=f"{noun.lower().replace(' ', '-')}-{on.isoformat()}",
+        title=f"{what or noun} as of {day_in_words(on)}",
+        sheet=f"{noun} {on.day} {on:%b %Y}",
+        header=header,
+        rows=rows,
+    )
 
 
 # Automakers
@@ -105,13 +105,7 @@ def automaker_table(*, on: date, status: str = "", sort: str = "name") -> Table:
             ]
 
     shown = f" ({CoverStatus(status).label})" if status else ""
-    return Table(
-        name=f"automakers-{_stamp(on)}",
-        title=f"Automaker status{shown} {_as_of(on)}",
-        sheet=f"Automakers {_short(on)}",
-        header=AUTOMAKER_HEADER,
-        rows=rows(),
-    )
+    return _table("Automakers", on, AUTOMAKER_HEADER, rows(), what=f"Automaker status{shown}")
 
 
 # Licences
@@ -156,13 +150,7 @@ def licence_table(licences: QuerySet[Licence], *, on: date) -> Table:
                 licence.pk,
             ]
 
-    return Table(
-        name=f"licences-{_stamp(on)}",
-        title=f"Licences {_as_of(on)}",
-        sheet=f"Licences {_short(on)}",
-        header=LICENCE_HEADER,
-        rows=rows(),
-    )
+    return _table("Licences", on, LICENCE_HEADER, rows())
 
 
 # Approvals
@@ -210,13 +198,7 @@ def approval_table(approvals: QuerySet[Approval], *, on: date) -> Table:
                 approval.pk,
             ]
 
-    return Table(
-        name=f"approvals-{_stamp(on)}",
-        title=f"Approvals {_as_of(on)}",
-        sheet=f"Approvals {_short(on)}",
-        header=APPROVAL_HEADER,
-        rows=rows(),
-    )
+    return _table("Approvals", on, APPROVAL_HEADER, rows())
 
 
 # Control measures
@@ -270,10 +252,10 @@ def measure_table(*, on: date, element: str | None = None, hs_code: str | None =
         "effective_from", "announced_on", "reference"
     )
     naming = " ".join(part for part in (element, hs_code and f"HS {hs_code}") if part)
-    return Table(
-        name=f"control-measures-{_stamp(on)}",
-        title=f"Control measures{f' naming {naming}' if naming else ''}, states {_as_of(on)}",
-        sheet=f"Control measures {_short(on)}",
-        header=MEASURE_HEADER,
-        rows=(_measure_row(measure, on) for measure in measures.iterator(chunk_size=CHUNK)),
+    return _table(
+        "Control measures",
+        on,
+        MEASURE_HEADER,
+        (_measure_row(measure, on) for measure in measures.iterator(chunk_size=CHUNK)),
+        what=f"Control measures{f' naming {naming}' if naming else ''}, states",
     )

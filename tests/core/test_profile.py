@@ -266,8 +266,11 @@ def test_turning_on_the_digest_without_an_email_says_so(analyst_client, analyst)
     assert "your account has no e-mail address" in messages_of(html(response))
 
 
-def test_the_digest_form_returns_only_to_a_page_of_this_site(analyst_client):
-    response = analyst_client.post("/alerts/subscription/", {"next": "//evil.example/"})
+@pytest.mark.parametrize(
+    "elsewhere", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:x"]
+)
+def test_the_digest_form_returns_only_to_a_page_of_this_site(analyst_client, elsewhere):
+    response = analyst_client.post("/alerts/subscription/", {"next": elsewhere})
 
     assert response.status_code == 302
     assert response.url == "/alerts/"
