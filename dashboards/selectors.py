@@ -190,10 +190,20 @@ def series_freshness(*, on: date, codes: list[str]) -> list[Freshness]:
 
 
 def _freshness(series: Series, on: date) -> Freshness:
-    rows = MonthlySummary.objects.filter(series=series)
-    latest = rows.filter(partner="").select_related("batch").order_by("-period_start").first()
+    rows = MonthlySummary.objects.filter(series=series).select_related("batch")
+    latest = rows.filter(partner="").order_by("-period_start").first()
     if latest is None:
-        return freshness(series, on=on, latest=None)
+        # A series held only by destination (a Comtrade file of partners) is as current as
+        # its newest partner's month.
+        latest = rows.order_by("-period_start").first()
+        if latest is None:
+            return freshness(series, on=on, latest=None)
+        return freshness(
+            series,
+            on=on,
+            latest=(latest.period_start, latest.period_end),
+            imported_at=latest.batch.finished_at,
+        )
     # The newest period held by destination, by the index on (series, period_end).
     by_partner = rows.exclude(partner="").order_by("-period_end").values("period_end")[:1]
     after = rows.filter(partner="", period_start__gt=Subquery(by_partner)).order_by("period_start")

@@ -132,6 +132,15 @@ class TestFromTheDatabase:
         assert [due.last < state.on for due in state.awaiting_breakdown] == [True, False]
         assert state.next.period == NOVEMBER
 
+    def test_a_series_held_only_by_destination_is_as_current_as_its_newest_partner(self):
+        import_rows(COMTRADE, [("2024-11", 700)], partner="DEU")
+        import_rows(COMTRADE, [("2024-12", 800)], partner="USA")
+        monthly_summaries_rebuild()
+        (state,) = series_freshness(on=date(2025, 1, 20), codes=[COMTRADE])
+        assert state.latest == (date(2024, 12, 1), date(2024, 12, 1))
+        assert state.imported_at is not None
+        assert state.awaiting_breakdown == []
+
     def test_a_series_without_figures_says_so(self):
         (state,) = series_freshness(on=date(2026, 12, 1), codes=["comtrade-284610"])
         assert state.latest is None and state.next is None and state.overdue == []
