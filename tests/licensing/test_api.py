@@ -84,8 +84,9 @@ def dysprosium(db):
 # Reads
 
 
+@time_machine.travel(date(2026, 11, 26), tick=False)
 def test_it_derives_each_automakers_status_from_the_reference_data(analyst_client, reference_data):
-    # Today (26 Nov 2026) the general licences Ford's claim rests on end within 30 days.
+    # On 26 Nov 2026 the general licences Ford's claim rests on end within 30 days.
     covered = analyst_client.get(f"{API}/automakers/", {"status": "expiring"})
     excluded = analyst_client.get(f"{API}/automakers/", {"status": "excluded"})
     unknown = analyst_client.get(f"{API}/automakers/", {"status": "no_information"})
@@ -118,7 +119,8 @@ def test_it_derives_an_automakers_status_on_the_date_asked(analyst_client):
         "2026-11-20": "expiring",
         "2027-01-01": "expired",
     }
-    assert analyst_client.get(url).json()["cover_until"] == "2026-12-01"
+    with time_machine.travel(date(2026, 11, 26), tick=False):
+        assert analyst_client.get(url).json()["cover_until"] == "2026-12-01"
 
 
 def test_it_derives_all_automaker_statuses_in_a_fixed_number_of_queries(analyst_client):
@@ -136,6 +138,7 @@ def test_it_derives_all_automaker_statuses_in_a_fixed_number_of_queries(analyst_
     assert queries_for_listing() == few
 
 
+@time_machine.travel(date(2026, 11, 26), tick=False)
 def test_it_orders_automakers_by_status(analyst_client, reference_data):
     response = analyst_client.get(f"{API}/automakers/", {"ordering": "status"})
 
