@@ -93,14 +93,15 @@ class HeldLicence:
 def exporter_licences(exporter: Exporter, *, on: date) -> list[HeldLicence]:
     """Its licences, the latest ending first, each as it stands on the day."""
     licences = exporter.licences.select_related("exporter").prefetch_related("transitions")
-    rows = []
-    for licence in licences.order_by("-valid_until", "-id"):
-        status = licence.status_on(on)
-        # Only a licence that was issued runs to its end; an applied or revoked one does not.
-        ends = licence.valid_until is not None and status in RUNS_TO_ITS_END
-        days = (licence.valid_until - on).days if ends else None
-        rows.append(HeldLicence(licence, status, days, licence.is_valid_on(on)))
-    return rows
+    return [_held(licence, on) for licence in licences.order_by("-valid_until", "-id")]
+
+
+def _held(licence: Licence, on: date) -> HeldLicence:
+    status = licence.status_on(on)
+    # Only a licence that was issued runs to its end; an applied or revoked one does not.
+    ends = licence.valid_until is not None and status in RUNS_TO_ITS_END
+    days = (licence.valid_until - on).days if ends else None
+    return HeldLicence(licence, status, days, licence.is_valid_on(on))
 
 
 def exporter_customers(exporter: Exporter, licences: list[Licence]) -> list[Customer]:
@@ -146,9 +147,20 @@ def exporter_listings(exporter: Exporter) -> list[Listing]:
     return sorted(listings, key=lambda listing: -listing.match.score)
 
 
-def licences_naming(importer: Importer) -> list[LicenceParty]:
+@dataclass
+class NamedOn:
+    """A licence naming an importer: the party row (its role) and the licence on the day."""
+
+    party: LicenceParty
+    held: HeldLicence
+
+
+def licences_naming(importer: Importer, *, on: date) -> list[NamedOn]:
     """The licences that name the importer as a party (one row per role), the latest ending
-    first, with their exporters and dated changes."""
+    first, each as it stands on the day."""
     parties = LicenceParty.objects.filter(importer=importer).select_related("licence__exporter")
     parties = parties.prefetch_related("licence__transitions")
-    return list(parties.order_by("-licence__valid_until", "-licence_id", "role"))
+    return [
+        NamedOn(party, _held(party.licence, on))
+        for party in parties.order_by("-licence__valid_until", "-licence_id", "role")
+    ]

@@ -231,3 +231,73 @@ def test_an_exporters_page_makes_the_same_queries_at_3_and_30_licences(analyst):
         ExporterFactory(name=f"Other exporter {number}")
 
     assert queries() == few
+
+
+def test_an_importers_page_shows_whom_it_supplies_the_licences_naming_it_and_its_history(
+    analyst_client,
+):
+    importer = ImporterFactory(name="Bosch")
+    licence = valid_licence(ExporterFactory(name="JL Mag"), ends_in=20, number="GL-9")
+    LicenceParty.objects.create(licence=licence, role="consignee", importer=importer)
+    ford = AutomakerFactory(name="Ford")
+    SupplyLinkFactory(supplier_importer=importer, customer_automaker=ford)
+    SupplyLinkFactory(
+        supplier_exporter=licence.exporter,
+        supplier_importer=None,
+        customer_importer=importer,
+        customer_automaker=None,
+    )
+
+    response = analyst_client.get(f"/importers/{importer.pk}/")
+
+    html = response.content.decode()
+    assert f'href="/automakers/{ford.pk}/"' in html
+    assert f'href="/licences/{licence.pk}/"' in html and "GL-9" in html and "Consignee" in html
+    assert f'href="/exporters/{licence.exporter_id}/"' in html
+    assert "expires in 20 days" in html
+    assert "Change history" in html
+
+
+def test_an_importers_page_makes_the_same_queries_at_3_and_30_licences_naming_it(analyst):
+    client = client_for(analyst)
+    importer = ImporterFactory()
+
+    def name_it(numbers: range) -> None:
+        for number in numbers:
+            licence = valid_licence(ExporterFactory(), ends_in=number + 1)
+            LicenceParty.objects.create(licence=licence, role="consignee", importer=importer)
+            SupplyLinkFactory(supplier_importer=importer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/importers/{importer.pk}/").status_code == 200
+        return len(captured)
+
+    name_it(range(3))
+    queries()
+    few = queries()
+    name_it(range(3, 30))
+
+    assert queries() == few
+
+
+def test_licence_approval_and_supply_pages_link_the_exporter(analyst_client):
+    exporter = ExporterFactory()
+    licence = valid_licence(exporter, ends_in=30)
+    approval = ApprovalFactory(exporter=exporter, licence=licence)
+    SupplyLinkFactory(
+        supplier_exporter=exporter,
+        supplier_importer=None,
+        customer_importer=ImporterFactory(),
+        customer_automaker=None,
+    )
+    exporter_link = f'href="/exporters/{exporter.pk}/"'
+
+    for url in (
+        f"/licences/{licence.pk}/",
+        f"/approvals/{approval.pk}/",
+        "/approvals/",
+        "/licences/",
+        f"/importers/{SupplyLinkFactory._meta.model.objects.last().customer_importer_id}/",
+    ):
+        assert exporter_link in analyst_client.get(url).content.decode(), url
