@@ -104,9 +104,12 @@ def _held(licence: Licence, on: date) -> HeldLicence:
     return HeldLicence(licence, status, days, licence.is_valid_on(on))
 
 
-def exporter_customers(exporter: Exporter, licences: list[Licence]) -> list[Customer]:
-    # `licences` are the exporter's (exporter_licences), so that the parties' need no query.
-    """The parties its licences name and the customers of its supply links, by name."""
+def exporter_customers(
+    exporter: Exporter, licences: list[Licence], *, with_links: bool = True
+) -> list[Customer]:
+    """The parties its licences name and (`with_links`) the customers of its supply links, by
+    name; `licences` are the exporter's (exporter_licences), so that the parties' need no
+    query."""
     customers: dict[tuple[str, int], Customer] = {}
 
     def customer(party: Importer | Automaker) -> Customer:
@@ -122,7 +125,7 @@ def exporter_customers(exporter: Exporter, licences: list[Licence]) -> list[Cust
         if by_pk[party.licence_id] not in named:
             named.append(by_pk[party.licence_id])
     links = SupplyLink.objects.filter(supplier_exporter=exporter).select_related(*LINK_RELATED)
-    for link in links:
+    for link in links if with_links else []:
         customer(link.customer).links.append(link)
     return sorted(customers.values(), key=lambda found: found.party.name.lower())
 

@@ -56,7 +56,9 @@ class ExporterDetailView(PageMixin, DetailView):
             on=on,
             held=held,
             valid_count=sum(row.valid for row in held),
-            customers=parties.exporter_customers(exporter, licences),
+            customers=parties.exporter_customers(
+                exporter, licences, with_links=user.has_perm("licensing.view_supplylink")
+            ),
             can_view_approvals=can_view_approvals,
             approvals=parties.exporter_approvals(exporter) if can_view_approvals else None,
             can_view_lists=can_view_lists,

@@ -133,6 +133,24 @@ def test_its_customers_are_the_parties_its_licences_name_and_its_supply_links_le
     assert "Valeo" not in html
 
 
+def test_a_manager_sees_the_parties_its_licences_name_but_not_its_supply_links(manager_client):
+    exporter = ExporterFactory()
+    licence = valid_licence(exporter, ends_in=100)
+    ford = AutomakerFactory(name="Ford")
+    LicenceParty.objects.create(licence=licence, role="end_user", automaker=ford)
+    SupplyLinkFactory(
+        supplier_exporter=exporter,
+        supplier_importer=None,
+        customer_importer=ImporterFactory(name="Denso"),
+        customer_automaker=None,
+    )
+
+    html = page(manager_client, exporter)
+
+    assert f'href="/automakers/{ford.pk}/"' in html
+    assert "Denso" not in html and "Supply links" not in html
+
+
 def test_its_approvals_are_shown_to_those_who_may_read_approvals(analyst_client, manager_client):
     exporter = ExporterFactory()
     approval = ApprovalFactory(exporter=exporter, statement="Shipments to Ford approved.")
