@@ -10,4 +10,6 @@ urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("charts/", views.ChartsView.as_view(), name="charts"),
     path("controls/lookup/", views.ControlLookupView.as_view(), name="control-lookup"),
+    path("elements/<str:symbol>/", views.ElementDetailView.as_view(), name="element-detail"),
+    path("codes/<str:code>/", views.CodeDetailView.as_view(), name="code-detail"),
 ]

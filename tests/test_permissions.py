@@ -63,6 +63,11 @@ PAGES = [
     Cell("GET", "/charts/?format=csv", ALL_READ),
     Cell("GET", "/automakers/", ALL_READ),
     Cell("GET", "/automakers/{automaker}/", ALL_READ),
+    Cell("GET", "/exporters/", ALL_READ),
+    Cell("GET", "/exporters/{exporter}/", ALL_READ),
+    Cell("GET", "/importers/{importer}/", NO_MANAGER),
+    Cell("GET", "/elements/{element_symbol}/", ALL_READ),
+    Cell("GET", "/codes/{hs_code_text}/", ALL_READ),
     Cell("GET", "/licences/", ALL_READ),
     Cell("GET", "/licences/{licence}/", ALL_READ),
     Cell("GET", "/approvals/", NO_MANAGER),
@@ -171,7 +176,9 @@ def objects(db):
         "exporter": licence.exporter.pk,
         "importer": importer.pk,
         "element": ElementFactory().pk,
+        "element_symbol": ElementFactory().symbol,
         "hs_code": HsCodeFactory().pk,
+        "hs_code_text": HsCodeFactory().code,
         "measure": ControlMeasureFactory().pk,
     }
 

@@ -1,5 +1,13 @@
 from dashboards.views.charts import ChartsView
 from dashboards.views.lookup import ControlLookupView
 from dashboards.views.overview import OverviewView, home
+from dashboards.views.things import CodeDetailView, ElementDetailView
 
-__all__ = ["ChartsView", "ControlLookupView", "OverviewView", "home"]
+__all__ = [
+    "ChartsView",
+    "CodeDetailView",
+    "ControlLookupView",
+    "ElementDetailView",
+    "OverviewView",
+    "home",
+]

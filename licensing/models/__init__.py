@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.links import web_url
@@ -166,6 +167,9 @@ class ControlMeasure(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:controlmeasure-detail", args=[self.pk])
+
     @property
     def short_name(self) -> str:
         """'MOFCOM Announcement No. 57 of 2025' -> 'No. 57'; other references as they are."""
@@ -199,6 +203,9 @@ class Exporter(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:exporter-detail", args=[self.pk])
+
 
 class Automaker(models.Model):
     """An end customer whose supply the licences gate."""
@@ -223,6 +230,9 @@ class Automaker(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:automaker-detail", args=[self.pk])
 
 
 class Importer(models.Model):
@@ -255,6 +265,9 @@ class Importer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:importer-detail", args=[self.pk])
 
 
 class SupplyLink(models.Model):
@@ -471,6 +484,9 @@ class Licence(models.Model):
         label = self.number or (f"#{self.pk}" if self.pk else "(new)")
         return f"{self.get_kind_display()} licence {label}, {self.exporter}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:licence-detail", args=[self.pk])
+
     def changes_in_order(self) -> list[LicenceTransition]:
         """Its dated changes of status, oldest first; reads `transitions`, which a list should
         prefetch."""
@@ -665,6 +681,9 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.automaker}: {self.get_status_display()} ({self.claimed_on})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:approval-detail", args=[self.pk])
 
 
 EVIDENCE_RANK = {grade: rank for rank, grade in enumerate(reversed(Approval.EvidenceGrade.values))}

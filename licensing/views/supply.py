@@ -6,10 +6,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.utils import timezone
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from core.views import PageMixin, ServiceFormMixin
-from licensing import services
+from licensing import parties, services
 from licensing.forms import ImporterForm, SupplyLinkForm
 from licensing.models import Importer, SupplyLink
 from licensing.selectors import LINK_RELATED
@@ -36,11 +37,13 @@ class ImporterDetailView(PageMixin, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        importer = self.object
+        importer, on = self.object, timezone.localdate()
         links = SupplyLink.objects.select_related(*LINK_RELATED)
         context.update(
             supplied_by=links.filter(customer_importer=importer),
             supplies=links.filter(supplier_importer=importer),
+            named_on=parties.licences_naming(importer, on=on),
+            on=on,
             history=change_history(importer.history.select_related("history_user")),
         )
         return context

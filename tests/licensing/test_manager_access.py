@@ -72,7 +72,8 @@ def test_a_manager_sees_each_claims_grade_date_source_and_age(manager_client, gm
     summary = section(page, "evidence-heading")
     assert "Why: the evidence behind this status" in summary
     shown = evidence_row(summary, fresh)
-    assert "Approved through JL Mag Rare-Earth Co. Ltd." in shown
+    assert re.sub(r"<[^>]+>", "", shown).count("Approved through JL Mag Rare-Earth Co. Ltd.") == 1
+    assert f'href="/exporters/{fresh.exporter_id}/"' in shown
     assert "<td>Company statement</td>" in shown
     assert '<time datetime="2026-03-02">2 Mar 2026</time>' in shown
     assert "269 days" in shown  # 2 March to 26 November 2026
