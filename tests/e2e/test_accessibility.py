@@ -18,7 +18,14 @@ from dashboards.services import monthly_summaries_rebuild
 from exports.models import ExportRecord, ImportBatch
 from exports.series import series_sync
 from licensing.alerts.services import alerts_raise
-from licensing.models import Automaker, ControlMeasure, Licence, ScreeningMatch
+from licensing.models import (
+    Automaker,
+    ControlMeasure,
+    EntityListEntry,
+    Licence,
+    ScreeningMatch,
+)
+from licensing.screening import party_screen
 from tests.conftest import user_with_role
 from tests.dashboards.test_summaries import import_data_file
 from tests.e2e.conftest import log_in
@@ -54,7 +61,10 @@ def seeded(reference_data):
         user_with_role(username, role)
     licence = Licence.objects.get(exporter__name="JL Mag Rare-Earth Co. Ltd.")
     automaker = Automaker.objects.get(name="General Motors Co.")
-    importer = ImporterFactory()
+    # An importer named as an entity-list entry: a possible match for Compliance to review.
+    listed = EntityListEntry.objects.exclude(name_en="").exclude(country_code="").first()
+    importer = ImporterFactory(name=listed.name_en, country=listed.country_code)
+    party_screen(party=importer)
     supply = SupplyLinkFactory(supplier_importer=importer, customer_automaker=automaker)
     approval = ApprovalFactory(
         automaker=automaker,
@@ -78,8 +88,7 @@ def seeded(reference_data):
         "batch": batch.pk,
         "record": ExportRecord.objects.filter(batch=batch).first().pk,
     }
-    match = ScreeningMatch.objects.first()
-    ids["screening"] = match.pk if match else None
+    ids["screening"] = ScreeningMatch.objects.filter(importer=importer, entry=listed).get().pk
     return ids
 
 
@@ -157,8 +166,6 @@ def violations(page, path: str = "") -> list[str]:
 def audit(page, live_server, paths: list[str], ids: dict, expect_status: int = 200) -> list[str]:
     report = []
     for path in paths:
-        if "{screening}" in path and ids.get("screening") is None:
-            continue
         url = path.format(**ids)
         response = page.goto(f"{live_server.url}{url}")
         page.wait_for_load_state("networkidle")
