@@ -24,6 +24,27 @@
         filename: element.getAttribute("data-filename") || "raregate-chart",
         scale: 2,
       },
+    }).then(function () {
+      name(element, figure.layout || {});
+    });
+  }
+
+  // Screen readers meet the chart as one image named by its title and what the template says
+  // about it (its caption, or where its figures are listed as text): the plot's own SVG gets
+  // role=img, plotly's hover layer is hidden from them, its modebar buttons stay reachable.
+  function name(element, layout) {
+    var title = layout.title && (layout.title.text || layout.title);
+    var plain = typeof title === "string" ? title.replace(/<[^>]*>/g, " ") : "";
+    var label = [plain.replace(/\s+/g, " ").trim(), element.getAttribute("data-chart-alternative")]
+      .filter(Boolean)
+      .join(". ");
+    element.querySelectorAll("svg.main-svg").forEach(function (svg, index) {
+      if (index === 0) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", label);
+      } else {
+        svg.setAttribute("aria-hidden", "true");
+      }
     });
   }
 
