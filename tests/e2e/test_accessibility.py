@@ -87,6 +87,7 @@ def seeded(reference_data):
         "item": measure.items.first().pk,
         "batch": batch.pk,
         "record": ExportRecord.objects.filter(batch=batch).first().pk,
+        "exporter": licence.exporter_id,
     }
     ids["screening"] = ScreeningMatch.objects.filter(importer=importer, entry=listed).get().pk
     return ids
@@ -105,6 +106,10 @@ READ_PAGES = [
     "/control-measures/{measure}/",
     "/controls/lookup/",
     "/controls/lookup/?code=8505111000",
+    "/exporters/",
+    "/exporters/{exporter}/",
+    "/elements/Dy/",
+    "/codes/8505.11/",
     "/alerts/",
     "/profile/",
     "/profile/password/",
