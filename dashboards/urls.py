@@ -9,5 +9,6 @@ urlpatterns = [
     # config/urls.py routes "/" to views.home, which shows this view to those who may see it.
     path("", views.OverviewView.as_view(), name="overview"),
     path("charts/", views.ChartsView.as_view(), name="charts"),
+    path("brief/", views.BriefView.as_view(), name="brief"),
     path("controls/lookup/", views.ControlLookupView.as_view(), name="control-lookup"),
 ]
