@@ -37,6 +37,18 @@ URLS = [
     "/controls/lookup/?code=8505111000",
     "/automakers/?on=2026-12-01",
     "/control-measures/?on=2026-12-01",
+    "/automakers/{automaker}/timeline/",
+    "/what-if/",
+    "/importers/",
+    "/importers/{importer}/",
+    "/importers/new/",
+    "/supply-links/new/",
+    "/control-measures/new/",
+    "/control-measures/{measure}/edit/",
+    "/control-measures/{measure}/items/new/",
+    "/controls/de-minimis/",
+    "/entity-lists/",
+    "/screening/",
 ]
 
 
