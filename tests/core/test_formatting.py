@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django import forms
 from django.template import Context, Template
 
@@ -121,3 +122,12 @@ def test_a_date_input_takes_the_pages_style_and_iso_dates():
 
 def test_a_model_forms_date_field_takes_the_pages_style_too():
     assert forms.DateField().clean("1 Dec 2026") == date(2026, 12, 1)
+
+
+def test_the_api_still_takes_iso_dates_only():
+    from rest_framework import serializers
+
+    field = serializers.DateField()
+    assert field.to_internal_value("2026-12-01") == date(2026, 12, 1)
+    with pytest.raises(serializers.ValidationError):
+        field.to_internal_value("1 Dec 2026")
