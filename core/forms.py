@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,14 +11,37 @@ from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from core.formatting import day_short
+
+DATE_PLACEHOLDER = "1 Dec 2026"
+
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; it sends and expects ISO dates."""
+    """A date typed as every page writes one, "1 Dec 2026" (or "2026-12-01": the input formats
+    of core/formats). Not the browser's date picker: it writes the browser's locale's style
+    (mm/dd/yyyy) beside pages that say "1 Dec 2026"."""
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {
+            "placeholder": DATE_PLACEHOLDER,
+            "autocomplete": "off",
+            "class": "date-input",
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs)
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, date):
+            return day_short(value)
+        return super().format_value(value)  # what was typed, shown back as it was
+
+
+class DateField(forms.DateField):
+    """A date field of every form and filter: typed "1 Dec 2026" or "2026-12-01"."""
+
+    widget = DateInput
 
 
 class ServiceErrorsMixin:

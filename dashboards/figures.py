@@ -23,9 +23,9 @@ from django.core.cache import cache
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 
+from core.formatting import day_short
 from core.periods import month_end, period_name
 from dashboards import charts, selectors
-from dashboards.charts import short_day
 from exports.models import Series
 from exports.units import UNITS, unit_words
 
@@ -57,8 +57,8 @@ class Band:
     @property
     def when(self) -> str:
         if self.end is None:
-            return f"from {short_day(self.start)}, no end set"
-        return f"{short_day(self.start)} to {short_day(self.end)}"
+            return f"from {day_short(self.start)}, no end set"
+        return f"{day_short(self.start)} to {day_short(self.end)}"
 
 
 @dataclass(frozen=True)

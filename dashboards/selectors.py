@@ -12,7 +12,8 @@ from django.db.models import Case, Count, F, FloatField, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from core.periods import months_uncovered, period_label
+from core.formatting import period_in_words
+from core.periods import months_uncovered
 from dashboards.models import MonthlySummary, SummaryRebuild
 from exports.calendar import Freshness, freshness
 from exports.models import Series, YearToDateFigure
@@ -87,7 +88,7 @@ def summary_frame(
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     frame["ytd_complete"] = frame["ytd_complete"].astype(bool)
     frame["label"] = [
-        period_label(start, end)
+        period_in_words(start, end)
         for start, end in zip(frame["period_start"], frame["period_end"], strict=True)
     ]
     return frame

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from core.formatting import tonnes
-from exports.units import amount, converted, unit_words
+from core.formatting import money_in_words, tonnes
+from exports.units import converted, in_words_unit, unit_words
 
 
 def exactly(number: Decimal | float) -> str:
@@ -18,16 +18,37 @@ def exactly(number: Decimal | float) -> str:
 
 
 def value_as_given(value: Decimal | None, unit: str) -> str:
-    """A value in the unit it was given in, its unit in words: "3.497 CNY 100 million"."""
+    """A value to every decimal it was given, in words of its unit, its scale in millions
+    (exactly: no decimal lost): 3.497 CNY 100M → "CNY 349.7 million", 1234.5 USD 1K → "USD
+    1,234.5 thousand"; "" without a value."""
     if value is None:
         return ""
-    return f"{exactly(value)} {unit_words(unit)}"
+    shown = in_words_unit(unit)
+    number = converted(value, unit, shown)
+    if number is None:
+        return f"{exactly(value)} {unit_words(unit)}"
+    return money_in_words(number, unit_words(shown), digits=None)
 
 
 @dataclass(frozen=True)
 class ShownValue:
-    number: str  # "349.7"
+    amount: Decimal  # 349.7, in `unit`
     unit: str  # in words: "CNY million"
+
+    @property
+    def rounded(self) -> Decimal:
+        """To three decimals at most, no padding zeros."""
+        return self.amount.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
+
+    @property
+    def number(self) -> str:
+        """ "349.7": under a heading that names the unit."""
+        return money_in_words(self.rounded, "", digits=None)
+
+    @property
+    def words(self) -> str:
+        """ "CNY 349.7 million": where nothing else names the unit (the filter `money`)."""
+        return money_in_words(self.rounded, self.unit, digits=None)
 
 
 def value_shown(value: Decimal | None, unit: str, series_unit: str) -> ShownValue | None:
@@ -35,10 +56,10 @@ def value_shown(value: Decimal | None, unit: str, series_unit: str) -> ShownValu
     into another currency); None when there is no value."""
     if value is None:
         return None
-    if series_unit and converted(value, unit, series_unit) is not None:
-        return ShownValue(amount(value, unit, series_unit), unit_words(series_unit))
-    number = amount(value, unit, unit) or exactly(value)
-    return ShownValue(number, unit_words(unit))
+    if series_unit and (number := converted(value, unit, series_unit)) is not None:
+        return ShownValue(number, unit_words(series_unit))
+    number = converted(value, unit, unit)
+    return ShownValue(Decimal(str(value)) if number is None else number, unit_words(unit))
 
 
 def value_heading(values: Iterable[ShownValue | None]) -> str:

@@ -38,6 +38,16 @@ def unit_words(code: str) -> str:
     return unit.words if unit else code
 
 
+# The unit a value given in each unit is written in, in words, when nothing else fixes one (a
+# preview): "CNY 100 million" and "CNY 10,000" read badly before a number ("3.497 CNY 100 million").
+IN_WORDS = {"CNY_100M": "CNY_1M", "CNY_10K": "CNY_1M"}
+
+
+def in_words_unit(code: str) -> str:
+    """The unit to write a value given in `code` in: CNY_100M → CNY_1M; USD_1K as it is."""
+    return IN_WORDS.get(code, code)
+
+
 def converted(value: Decimal | float | None, unit: str, to: str) -> Decimal | None:
     """The value in another unit of the same currency (exactly: a change of scale), or None when
     there is no value or the currencies differ."""

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
-from core.forms import DateInput, ServiceErrorsMixin, ServiceModelForm
+from core.forms import DateField, DateInput, ServiceErrorsMixin, ServiceModelForm
 from core.links import web_url
 from licensing.models import (
     Approval,
@@ -237,7 +237,7 @@ class LicenceForm(ServiceModelForm):
 class MeasureDayForm(forms.Form):
     """Which day, element and HS code the control-measures page looks at."""
 
-    on = forms.DateField(label="In force on", required=False, widget=DateInput())
+    on = DateField(label="In force on", required=False)
     element = forms.ModelChoiceField(
         queryset=Element.objects.all(),
         to_field_name="symbol",
@@ -262,10 +262,9 @@ class WhatIfForm(forms.Form):
         help_text="Its number, or # and its id as the licence list shows it (e.g. #12).",
     )
     event = forms.ChoiceField(label="If it is", choices=Event.CHOICES)
-    on = forms.DateField(
+    on = DateField(
         label="Revoked on",
         required=False,
-        widget=DateInput(),
         help_text="For a revocation; today when empty.",
     )
 

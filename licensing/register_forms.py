@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, ServiceErrorsMixin, ServiceModelForm
+from core.forms import DateField, DateInput, ServiceErrorsMixin, ServiceModelForm
 from core.links import web_url
 from licensing.forms import source_url_field
 from licensing.models import ControlItem, ControlMeasure, ScreeningMatch
@@ -123,7 +123,7 @@ class DeMinimisForm(forms.Form):
     chinese_technology = forms.BooleanField(
         label="Made with Chinese rare-earth technology", required=False
     )
-    on = forms.DateField(label="On", widget=DateInput(), required=False)
+    on = DateField(label="On", required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

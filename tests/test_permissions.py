@@ -60,6 +60,7 @@ PAGES = [
     Cell("GET", "/login/", (200, 200, 200, 200)),
     Cell("GET", "/", ALL_READ),
     Cell("GET", "/charts/", ALL_READ),
+    Cell("GET", "/brief/", ALL_READ),
     Cell("GET", "/charts/?format=csv", ALL_READ),
     Cell("GET", "/automakers/", ALL_READ),
     Cell("GET", "/automakers/{automaker}/", ALL_READ),

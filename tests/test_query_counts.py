@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 # (role, url, the most queries it may make: session, user and permissions included)
 LISTS = [
     ("manager", "/", 23),  # with how current two series are (tests/dashboards/test_views.py)
+    ("manager", "/brief/", 25),  # the overview's, and the policy events of the month
     ("analyst", "/charts/", 17),
     ("analyst", "/automakers/", 9),
     ("analyst", "/licences/", 11),

@@ -26,7 +26,6 @@ from dashboards.charts.base import (  # noqa: F401
     Figure,
     FigureEncoder,
     figure_json,
-    short_day,
 )
 from dashboards.charts.marks import (  # noqa: F401
     BAND_COLOUR,
@@ -60,7 +59,6 @@ from dashboards.charts.plots import (  # noqa: F401
     destination_bars,
     destination_map,
     measured,
-    money_in_words,
     monthly_bars,
     partner_lines,
     year_to_date_lines,

@@ -76,11 +76,6 @@ def _floats(values: Iterable) -> list[float]:
     return [math.nan if pd.isna(value) else float(value) for value in values]
 
 
-def short_day(value: date) -> str:
-    """A day as every page writes it (core.templatetags.raregate.day): 1 Dec 2025."""
-    return f"{value.day} {value:%b %Y}"
-
-
 def _float(value: Decimal | float | None) -> float:
     return math.nan if value is None else float(value)
 

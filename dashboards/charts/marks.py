@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from core.formatting import day_short
 from core.periods import add_months, period_name
 from dashboards.charts.base import (
     BRAND,
@@ -19,7 +20,6 @@ from dashboards.charts.base import (
     WARNING,
     Figure,
     _dates,
-    short_day,
 )
 
 # Each kind its own Okabe–Ito colour, and the text colour its badge is readable in.
@@ -115,7 +115,7 @@ class Mark:
 
     @property
     def when(self) -> str:
-        return short_day(self.day)
+        return day_short(self.day)
 
 
 def event_marks(events: pd.DataFrame) -> list[Mark]:

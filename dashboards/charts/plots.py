@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from core.formatting import NA
+from core.formatting import NA, money_in_words
 from core.periods import add_months, months_spanned, period_name, year_to_date_name
 from dashboards.charts.base import (
     ACCENT,
@@ -81,13 +81,6 @@ def measured(summary: pd.DataFrame, measure: str = TONNES, unit: str = "") -> Me
         f"{currency} per tonne",
         lambda value: f"{money_in_words(value, currency, digits=0)} per tonne",
     )
-
-
-def money_in_words(value: float, words: str, *, digits: int = 1) -> str:
-    """349.7 in "CNY million" → "CNY 349.7 million"; 1234 in "USD" → "USD 1,234.0"."""
-    currency, _, scale = words.partition(" ")
-    number = f"{value:,.{digits}f}"
-    return " ".join(part for part in (currency, number, scale) if part)
 
 
 def monthly_bars(

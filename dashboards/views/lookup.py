@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core.forms import DateInput
+from core.forms import DateField
 from core.views import PageMixin
 from dashboards.lookup import code_answer
 from licensing.controls import NotACode
@@ -21,7 +21,7 @@ class LookupForm(forms.Form):
         max_length=40,
         help_text="8505111000, 8505.11, 1C902, Dy or dysprosium.",
     )
-    on = forms.DateField(label="On", required=False, widget=DateInput())
+    on = DateField(label="On", required=False)
 
 
 class ControlLookupView(PageMixin, TemplateView):

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
 from core.downloads import download_format, table_download
+from core.forms import DateField
 from core.views import FetchingPaginator, PageMixin
 from licensing import scenarios, selectors
 from licensing.downloads import automaker_table
@@ -129,9 +129,10 @@ def columns_for(sort: str) -> list[Column]:
 
 
 def day_asked(request: HttpRequest) -> date:
-    """The day a list reads statuses on: ?on=YYYY-MM-DD, else (absent or not a date) today."""
+    """The day a list reads statuses on: ?on=1 Dec 2026 or ?on=2026-12-01, else (absent or not
+    a date) today."""
     try:
-        asked = forms.DateField(required=False).clean(request.GET.get("on"))
+        asked = DateField(required=False).clean(request.GET.get("on"))
     except ValidationError:
         asked = None
     return asked or timezone.localdate()

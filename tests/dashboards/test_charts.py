@@ -27,7 +27,6 @@ from dashboards.charts import (
     event_marks,
     figure_json,
     measured,
-    money_in_words,
     monthly_bars,
     partner_lines,
     stamp_text,
@@ -636,14 +635,6 @@ def test_unit_value_is_the_value_per_tonne_in_the_currency_and_n_a_at_zero_tonne
 def test_a_measure_the_series_cannot_give_is_refused():
     with pytest.raises(ValueError):
         measured(VALUED, VALUE, "")
-
-
-def test_money_in_words_writes_the_unit_as_words():
-    assert money_in_words(349.7, "CNY million") == "CNY 349.7 million"
-    assert money_in_words(1234.0, "USD") == "USD 1,234.0"
-
-
-# Several partners on one chart; the stamp a saved PNG carries
 
 
 def test_several_partners_are_one_line_each_with_the_same_marks():

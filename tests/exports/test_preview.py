@@ -313,7 +313,7 @@ def test_the_preview_page_shows_the_changes_and_stores_no_batch(compliance_clien
     assert "nothing has been stored yet." in page
     assert "Figures it would revise: 1" in page
     assert "5,493.873 → 5,493.9" in page
-    assert "3.497 CNY 100 million → 3.5 CNY 100 million" in page
+    assert "CNY 349.7 million → CNY 350 million" in page
     assert "less precise" in page
     november = ExportRecord.objects.get(batch=gacc, period_start=date(2025, 11, 1))
     assert f'href="/imports/figures/{november.pk}/">import {gacc.pk}</a>' in page

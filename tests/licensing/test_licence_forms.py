@@ -224,7 +224,7 @@ def test_the_edit_page_offers_only_the_statuses_the_lifecycle_allows(compliance_
     assert "Issued (current)" in page
     assert "From issued: suspended, revoked, surrendered, expired, exhausted." in page
     assert "issued again only with a new validity period" in page
-    assert 'value="2026-12-01"' in page
+    assert 'value="1 Dec 2026"' in page
 
 
 def test_editing_validity_to_end_before_it_starts_is_refused_and_stores_nothing(
