@@ -45,6 +45,9 @@ BAND_COLOUR = OKABE_ITO[3]
 MARKER_SPACING = 0.11
 MARKER_ROW_PX = 22
 MARKER_BASE_PX = 4
+# plotly's own height of a figure; what sits above the plot (badges, the stamp) is added to it.
+PLOT_HEIGHT = 450
+STAMP_PX = 18
 
 
 def add_unpublished(figure: Figure, periods: Iterable[tuple[date, date, bool]]) -> Figure:
@@ -181,7 +184,9 @@ def add_events(figure: Figure, events: pd.DataFrame) -> Figure:
     if marks:
         # Room above the plot for the rows of badges, the title above them.
         margin = layout.setdefault("margin", dict(LAYOUT["margin"]))
-        margin["t"] = LAYOUT["margin"]["t"] + (max(rows) + 1) * MARKER_ROW_PX
+        added = (max(rows) + 1) * MARKER_ROW_PX
+        margin["t"] = LAYOUT["margin"]["t"] + added
+        _taller(layout, added)
         layout["title"] = {**layout.get("title", {}), "y": 1, "yref": "container"}
         layout["title"].update(yanchor="top", pad={"t": 12})
     return figure
@@ -249,12 +254,19 @@ def bands_within(bands: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     return bands[keep]
 
 
+def _taller(layout: dict, px: int) -> None:
+    """Grow the figure by what was added above the plot, so that the plot keeps its height
+    however many rows of badges sit over it."""
+    layout["height"] = layout.get("height", PLOT_HEIGHT) + px
+
+
 def add_stamp(figure: Figure, stamp: str) -> Figure:
     """The source, the data's date and "RareGate" as the title's subtitle, so that a PNG saved
     from the chart says where it comes from (and no legend or label can cover it)."""
     layout = figure["layout"]
     margin = layout.setdefault("margin", dict(LAYOUT["margin"]))
-    margin["t"] = margin.get("t", LAYOUT["margin"]["t"]) + 18
+    margin["t"] = margin.get("t", LAYOUT["margin"]["t"]) + STAMP_PX
+    _taller(layout, STAMP_PX)
     layout["title"] = {
         **layout.get("title", {}),
         "y": 1,

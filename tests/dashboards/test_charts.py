@@ -34,6 +34,7 @@ from dashboards.charts import (
 )
 
 NAN = math.nan
+LAYOUT_MARGIN = TEMPLATE["layout"]["margin"]
 SUMMARY_COLUMNS = [
     "period_start",
     "period_end",
@@ -438,6 +439,19 @@ def test_badges_never_share_a_row_closer_than_the_spacing_on_a_one_year_axis():
         by_row.setdefault(note["yshift"], []).append(note["x"])
     for row in by_row.values():
         assert all((b - a).days >= spacing for a, b in zip(row, row[1:], strict=False))
+
+
+def test_rows_of_badges_and_the_stamp_make_the_figure_taller_not_the_plot_shorter():
+    def plot_height(figure: dict) -> int:
+        layout = figure["layout"]
+        margin = layout.get("margin", LAYOUT_MARGIN)
+        return layout.get("height", 450) - margin["t"] - margin["b"]
+
+    bare = monthly_bars(SPAN_YEAR, title="t")
+    crowded = monthly_bars(SPAN_YEAR, title="t", events=EVENTS, stamp="Source: GACC · RareGate")
+
+    assert crowded["layout"]["margin"]["t"] > LAYOUT_MARGIN["t"] + 2 * MARKER_ROW_PX
+    assert plot_height(crowded) == plot_height(bare)
 
 
 def test_add_events_returns_the_same_figure_and_draws_events_outside_the_data():
