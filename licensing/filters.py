@@ -92,7 +92,7 @@ def named_back(given: str) -> str:
         return "No licence matches these words."
     if len(found) > 1:
         return "Approvals under every licence these words match."
-    return f"Showing approvals under the {found[0]}."
+    return f"Showing approvals under the {found[0]}"
 
 
 class ControlMeasureFilter(django_filters.FilterSet):

@@ -82,6 +82,11 @@ class Kind:
     # What a picker puts in a text box that takes this kind (a <select> takes the id).
     value: Callable[[Any], str] = lambda obj: str(obj.pk)
 
+    @property
+    def noun(self) -> str:
+        """One of them: "Exporter", "HS code"."""
+        return self.title.removesuffix("s")
+
 
 KINDS: tuple[Kind, ...] = (
     Kind(
@@ -151,6 +156,7 @@ KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 @dataclass(frozen=True)
 class Hit:
     kind: str
+    kind_name: str
     id: int
     label: str
     detail: str
@@ -160,6 +166,7 @@ class Hit:
     def as_json(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
+            "kind_name": self.kind_name,
             "id": self.id,
             "label": self.label,
             "detail": self.detail,
@@ -226,6 +233,7 @@ def matching(kind: Kind, text: str) -> QuerySet:
 def _hit(kind: Kind, obj: Any) -> Hit:
     return Hit(
         kind=kind.key,
+        kind_name=kind.noun,
         id=obj.pk,
         label=kind.label(obj),
         detail=kind.detail(obj),

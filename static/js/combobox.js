@@ -19,7 +19,8 @@
 
   /* options: source(text) -> Promise of [{label, detail, ...}]; choose(item);
      listbox (an existing <ul>, else one is made after the input); escape() when Escape is
-     pressed with the list already closed; typed() after each keystroke that changes the text. */
+     pressed with the list already closed; typed() after each keystroke that changes the text;
+     showKind to name each suggestion's kind (the search, where kinds are mixed). */
   function combobox(input, options) {
     var listbox = options.listbox;
     if (!listbox) {
@@ -88,6 +89,12 @@
         label.className = "combobox__label";
         label.textContent = item.label;
         option.appendChild(label);
+        if (options.showKind && item.kind_name) {
+          var kind = document.createElement("span");
+          kind.className = "combobox__kind";
+          kind.textContent = item.kind_name;
+          option.insertBefore(kind, label);
+        }
         if (item.detail) {
           var detail = document.createElement("span");
           detail.className = "combobox__detail";

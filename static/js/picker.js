@@ -27,7 +27,7 @@
     input.className = "picker__input";
     input.value = chosenText(select);
     var empty = select.querySelector("option[value='']");
-    input.placeholder = empty ? empty.text + " (type to search)" : "Type to search";
+    input.placeholder = empty ? empty.text : "Type to search";
     if (select.required) input.required = true;
     var described = select.getAttribute("aria-describedby");
     if (described) input.setAttribute("aria-describedby", described);

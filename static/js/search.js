@@ -26,6 +26,7 @@
     source: function (text) { return window.RareGateCombobox.suggest(url, "", text); },
     choose: function (item) { window.location.assign(item.url); },
     escape: closeSearch,
+    showKind: true,
   });
   input.addEventListener("blur", function () { form.classList.remove(OPEN); });
 

@@ -117,6 +117,7 @@ def test_the_suggest_endpoint_answers_kind_id_label_and_url(analyst_client, yuns
     assert response.json() == [
         {
             "kind": "exporter",
+            "kind_name": "Exporter",
             "id": yunsheng.pk,
             "label": "Ningbo Yunsheng Co., Ltd.",
             "detail": "宁波韵升股份有限公司",
@@ -203,7 +204,7 @@ def test_the_approvals_filter_takes_the_holders_name_and_says_which_licence(
     page = response.content.decode()
 
     assert list(response.context["object_list"]) == [under]
-    assert f"Showing approvals under the {licence}." in page
+    assert f"Showing approvals under the {licence}<" in page
 
 
 def test_the_approvals_filter_takes_a_licence_number_or_its_list_reference(analyst_client, db):
