@@ -213,7 +213,15 @@ class LicenceForm(ServiceModelForm):
         )
         self.fields["renews"].queryset = renewable.exclude(pk=self.instance.pk)
         self.fields["renews"].empty_label = "None: a first licence"
-        pick(self, {"exporter": "exporter", "renews": "licence"})
+        pick(
+            self,
+            {
+                "exporter": "exporter",
+                "renews": "licence",
+                "consignees": "importer",
+                "end_users": "automaker",
+            },
+        )
         self.fields["renewal_status"].required = False  # unknown when not given
         if self.instance.pk:
             parties = list(self.instance.parties.all())

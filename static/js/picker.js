@@ -44,15 +44,8 @@
     api.combobox(input, {
       source: function (text) { return api.suggest(url, kind, text); },
       choose: function (item) {
-        var value = String(item.id);
-        var option = Array.prototype.find.call(select.options, function (o) {
-          return o.value === value;
-        });
-        if (!option) {
-          option = new Option(item.label, value);
-          select.add(option);
-        }
-        select.value = value;
+        var option = optionFor(select, item);
+        select.value = option.value;
         input.value = option.text;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       },
@@ -60,6 +53,43 @@
     });
     // Text typed but not chosen is not a choice: show what the form will send.
     input.addEventListener("change", function () { input.value = chosenText(select); });
+  }
+
+  function optionFor(select, item) {
+    var value = String(item.id);
+    var option = Array.prototype.find.call(select.options, function (o) {
+      return o.value === value;
+    });
+    if (!option) {
+      option = new Option(item.label, value);
+      select.add(option);
+    }
+    return option;
+  }
+
+  /* A list that takes several: the list stays as it is, with a box above it that finds one and
+     selects it too. */
+  function pickSeveral(select, kind, url) {
+    var input = document.createElement("input");
+    input.type = "text";
+    input.id = select.id + "-picker";
+    input.className = "picker__input";
+    input.placeholder = "Type to find and add";
+    var label = document.querySelector("label[for='" + select.id + "']");
+    input.setAttribute("aria-label", "Find and add: " + (label ? label.textContent.trim() : kind));
+    var box = wrap(select);
+    box.appendChild(input);
+    box.appendChild(select);
+    api.combobox(input, {
+      source: function (text) { return api.suggest(url, kind, text); },
+      choose: function (item) {
+        var option = optionFor(select, item);
+        option.selected = true;
+        option.scrollIntoView({ block: "nearest" });
+        input.value = "";
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      },
+    });
   }
 
   function pickText(input, kind, url) {
@@ -74,8 +104,9 @@
   document.querySelectorAll("select[data-picker], input[data-picker]").forEach(function (el) {
     var kind = el.getAttribute("data-picker");
     var url = el.getAttribute("data-picker-url");
-    if (!url || !el.id || el.multiple) return;
-    if (el.tagName === "SELECT") pickSelect(el, kind, url);
+    if (!url || !el.id) return;
+    if (el.tagName === "SELECT" && el.multiple) pickSeveral(el, kind, url);
+    else if (el.tagName === "SELECT") pickSelect(el, kind, url);
     else pickText(el, kind, url);
   });
 })();

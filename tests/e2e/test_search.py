@@ -8,7 +8,7 @@ import pytest
 from core.roles import ANALYST, COMPLIANCE
 from tests.conftest import user_with_role
 from tests.e2e.conftest import log_in
-from tests.factories import AutomakerFactory, ExporterFactory, LicenceFactory
+from tests.factories import AutomakerFactory, ExporterFactory, ImporterFactory, LicenceFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -82,4 +82,24 @@ def test_a_picker_chooses_an_exporter_by_name_and_the_filter_shows_it(page, live
 
     page.wait_for_url(f"**/licences/?*exporter={yunsheng.pk}*")
     assert page.get_by_label("Exporter").input_value() == "Ningbo Yunsheng Co., Ltd."
+    assert errors == []
+
+
+def test_a_list_of_several_gains_a_box_that_finds_and_adds_one(page, live_server):
+    user_with_role("cora", COMPLIANCE)
+    bosch = ImporterFactory(name="Robert Bosch GmbH")
+    ImporterFactory(name="Denso Corporation", country="JPN")
+    errors = console_errors(page)
+    log_in(page, live_server, "cora")
+    page.goto(f"{live_server.url}/licences/new/")
+
+    finder = page.locator("#id_consignees-picker")
+    finder.fill("Bosch")
+    page.locator("#id_consignees-picker-list [role=option]", has_text="Robert Bosch").click()
+
+    chosen = page.eval_on_selector(
+        "select[name=consignees]", "s => Array.from(s.selectedOptions, o => o.value)"
+    )
+    assert chosen == [str(bosch.pk)]
+    assert finder.input_value() == ""
     assert errors == []
