@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from licensing.search import search, suggestions
@@ -298,3 +299,26 @@ def test_on_sqlite_the_search_falls_back_to_a_plain_substring(tmp_path):
     assert answer["yunsheng"] == {"exporter": ["Ningbo Yunsheng Co., Ltd."]}
     assert answer["chinese"] == {"exporter": ["Ningbo Yunsheng Co., Ltd."]}
     assert answer["manager"] == {"exporter": ["Ningbo Yunsheng Co., Ltd."]}
+
+
+@pytest.mark.parametrize("text", ["_", "'", "a & b", "!(", "x:*", "<->", "%", "9" * 40, "é"])
+def test_any_text_is_searched_without_an_error(analyst_client, yunsheng, text):
+    response = analyst_client.get(reverse("licensing:search-suggest"), {"q": text})
+    page = analyst_client.get(reverse("licensing:search"), {"q": text})
+
+    assert response.status_code == 200
+    assert page.status_code == 200
+
+
+def test_the_results_page_reads_a_fixed_number_of_queries(analyst_client, db):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            analyst_client.get(reverse("licensing:search"), {"q": "Ningbo"})
+        return len(captured)
+
+    LicenceFactory(exporter=ExporterFactory(name="Ningbo One"))
+    few = queries()
+    for n in range(15):
+        LicenceFactory(exporter=ExporterFactory(name=f"Ningbo {n}"))
+
+    assert queries() == few + 2  # the counts of exporters and licences, now past a page
