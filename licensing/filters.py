@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from licensing.controls import measures_in_force
 from licensing.models import (
     Approval,
+    Automaker,
     ControlMeasure,
     EntityListEntry,
+    Exporter,
     Importer,
     Licence,
     SupplyLink,
 )
+from licensing.search import licences_named, picker_attrs
 from licensing.selectors import hs_code_matches, licences_expiring
 
 
+def picked(kind: str) -> forms.Select:
+    """A <select> that a script turns into a type-ahead (licensing.search.picker_attrs)."""
+    return forms.Select(attrs=picker_attrs(kind))
+
+
 class LicenceFilter(django_filters.FilterSet):
+    exporter = django_filters.ModelChoiceFilter(
+        queryset=Exporter.objects.all(), widget=picked("exporter")
+    )
     expiring_within = django_filters.NumberFilter(
         method="filter_expiring_within",
         label="Expiring within (days)",
@@ -33,13 +45,54 @@ class LicenceFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=licences_expiring(within_days=int(value)).values("pk"))
 
 
+LICENCE_WORDS = "Its number, # and its id (#12), or words of its holder’s name."
+
+
 class ApprovalFilter(django_filters.FilterSet):
-    # By id: a select of every licence would make each page carry thousands of options.
-    licence = django_filters.NumberFilter(field_name="licence", label="Licence (id)", min_value=1)
+    automaker = django_filters.ModelChoiceFilter(
+        queryset=Automaker.objects.all(), widget=picked("automaker")
+    )
+    exporter = django_filters.ModelChoiceFilter(
+        queryset=Exporter.objects.all(), widget=picked("exporter")
+    )
+    importer = django_filters.ModelChoiceFilter(
+        queryset=Importer.objects.all(), widget=picked("importer")
+    )
+    # Words, not a select: a select of every licence would make each page carry thousands of
+    # options. The form says back which licence the words named.
+    licence = django_filters.CharFilter(
+        method="filter_licence",
+        label="Licence",
+        max_length=100,
+        help_text=LICENCE_WORDS,
+        widget=forms.TextInput(attrs=picker_attrs("licence")),
+    )
 
     class Meta:
         model = Approval
         fields = ["automaker", "exporter", "importer", "licence", "status", "evidence_grade"]
+
+    def filter_licence(self, queryset, name, value):
+        return queryset.filter(licence__in=licences_named(value))
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        given = form.data.get("licence", "").strip() if form.is_bound else ""
+        field = form.fields["licence"]
+        if given and field.help_text == LICENCE_WORDS:
+            field.help_text = named_back(given)
+        return form
+
+
+def named_back(given: str) -> str:
+    """Which licence a filter's words named, in words: never a bare id."""
+    found = list(licences_named(given).select_related("exporter")[:2])
+    if not found:
+        return "No licence matches these words."
+    if len(found) > 1:
+        return "Approvals under every licence these words match."
+    return f"Showing approvals under the {found[0]}"
 
 
 class ControlMeasureFilter(django_filters.FilterSet):

@@ -20,9 +20,17 @@ from licensing.models import (
     SupplyLink,
 )
 from licensing.scenarios import Event
+from licensing.search import picker_attrs
 from licensing.validators import ALLOWED
 
 Status = Licence.Status
+
+
+def pick(form: forms.BaseForm, kinds: dict[str, str]) -> None:
+    """Make these fields' <select>s type-aheads of their kind (static/js/picker.js); without
+    script they stay plain <select>s."""
+    for name, kind in kinds.items():
+        form.fields[name].widget.attrs.update(picker_attrs(kind))
 
 
 def source_url_field(help_text: str) -> forms.URLField:
@@ -82,6 +90,15 @@ class ApprovalForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["automaker"].empty_label = "Choose an automaker"
         for name in ("exporter", "importer", "licence"):
             self.fields[name].empty_label = "Not named"
+        pick(
+            self,
+            {
+                "automaker": "automaker",
+                "exporter": "exporter",
+                "importer": "importer",
+                "licence": "licence",
+            },
+        )
         self.fields["licence_kind"].choices = [("", "Not stated"), *Licence.Kind.choices]
         self.fields["extent"].required = False  # all of its supply unless said otherwise
         self.fields["status"].choices = [("", "Choose a status"), *Approval.Status.choices]
@@ -196,6 +213,15 @@ class LicenceForm(ServiceModelForm):
         )
         self.fields["renews"].queryset = renewable.exclude(pk=self.instance.pk)
         self.fields["renews"].empty_label = "None: a first licence"
+        pick(
+            self,
+            {
+                "exporter": "exporter",
+                "renews": "licence",
+                "consignees": "importer",
+                "end_users": "automaker",
+            },
+        )
         self.fields["renewal_status"].required = False  # unknown when not given
         if self.instance.pk:
             parties = list(self.instance.parties.all())
@@ -330,3 +356,12 @@ class SupplyLinkForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         for name in self.Meta.fields[:4]:
             self.fields[name].empty_label = "—"
+        pick(
+            self,
+            {
+                "supplier_exporter": "exporter",
+                "supplier_importer": "importer",
+                "customer_importer": "importer",
+                "customer_automaker": "automaker",
+            },
+        )

@@ -10,12 +10,15 @@ from licensing.views import (
     licences,
     measures,
     register,
+    search,
     supply,
     what_if,
 )
 
 app_name = "licensing"
 urlpatterns = [
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("search/suggest/", search.SuggestView.as_view(), name="search-suggest"),
     path("automakers/", automakers.AutomakerListView.as_view(), name="automaker-list"),
     path("automakers/<int:pk>/", automakers.AutomakerDetailView.as_view(), name="automaker-detail"),
     path(

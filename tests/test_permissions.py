@@ -92,6 +92,8 @@ PAGES = [
     Cell("POST", "/profile/token/", SIGNED_IN_POST),
     Cell("POST", "/profile/token/revoke/", SIGNED_IN_POST),
     Cell("GET", "/alerts/", ALL_READ),
+    Cell("GET", "/search/?q=ning", ALL_READ),
+    Cell("GET", "/search/suggest/?q=ning", ALL_READ),
     Cell("GET", "/imports/", NO_MANAGER),
     Cell("GET", "/imports/new/", COMPLIANCE_ONLY),
     Cell("POST", "/imports/new/", (LOGIN, 403, 403, 302), body="upload"),

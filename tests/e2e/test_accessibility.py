@@ -110,6 +110,7 @@ READ_PAGES = [
     "/exporters/{exporter}/",
     "/elements/Dy/",
     "/codes/8505.11/",
+    "/search/?q=Ningbo",
     "/alerts/",
     "/profile/",
     "/profile/password/",

@@ -7,6 +7,7 @@ import pytest
 from core.roles import ANALYST, COMPLIANCE, roles_sync
 from licensing.models import Approval, Automaker
 from tests.e2e.conftest import log_in
+from tests.e2e.pickers import pick
 from tests.factories import UserFactory
 
 # The live server runs in another thread, so the test data must be committed.
@@ -28,7 +29,7 @@ def automaker_row(page, name: str):
 def test_compliance_records_an_approval_that_the_analyst_then_sees(page, live_server, people):
     log_in(page, live_server, "cora")
     page.goto(f"{live_server.url}/approvals/new/")
-    page.select_option("select[name=automaker]", label="Hyundai Motor Co.")
+    pick(page, "automaker", "Hyundai")
     page.select_option("select[name=status]", value=Approval.Status.PENDING)
     page.select_option("select[name=evidence_grade]", value=Approval.EvidenceGrade.NEWS_REPORT)
     page.fill("input[name=claimed_on]", "2026-11-20")
@@ -57,7 +58,7 @@ def test_compliance_records_an_approval_that_the_analyst_then_sees(page, live_se
 def test_a_field_error_is_shown_beside_its_field_and_nothing_is_stored(page, live_server, people):
     log_in(page, live_server, "cora")
     page.goto(f"{live_server.url}/approvals/new/")
-    page.select_option("select[name=automaker]", label="Hyundai Motor Co.")
+    pick(page, "automaker", "Hyundai")
     page.select_option("select[name=status]", value=Approval.Status.PENDING)
     page.select_option("select[name=evidence_grade]", value=Approval.EvidenceGrade.NEWS_REPORT)
     page.fill("input[name=claimed_on]", "2026-11-20")

@@ -9,6 +9,7 @@ import pytest
 from core.roles import ANALYST, COMPLIANCE, roles_sync
 from licensing.models import Automaker, Importer, LicenceParty, SupplyLink
 from tests.e2e.conftest import log_in
+from tests.e2e.pickers import pick
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -42,17 +43,17 @@ def test_compliance_records_a_supply_chain_and_the_analyst_sees_its_cover(
     importer = Importer.objects.get(name="Bosch Magnets GmbH")
 
     page.click("text=Record a supplier")
-    page.select_option("select[name=supplier_exporter]", label=JL_MAG)
+    pick(page, "supplier_exporter", "JL Mag", option=JL_MAG)
     page.fill("textarea[name=evidence]", "Bosch's 2025 report names JL Mag as its magnet maker.")
     submit(page, r"/supply-links/\d+/edit/$")
     page.goto(f"{url}/importers/{importer.pk}/")
     page.click("text=Record a customer")
-    page.select_option("select[name=customer_automaker]", label="Hyundai Motor Co.")
+    pick(page, "customer_automaker", "Hyundai")
     page.fill("textarea[name=evidence]", "Hyundai's supplier list.")
     submit(page, r"/supply-links/\d+/edit/$")
 
     page.goto(f"{url}/licences/new/")
-    page.select_option("select[name=exporter]", label=JL_MAG)
+    pick(page, "exporter", "JL Mag", option=JL_MAG)
     page.select_option("select[name=kind]", value="individual")
     page.select_option("select[name=status]", value="issued")
     page.fill("input[name=issued_on]", "2026-11-01")
@@ -64,8 +65,8 @@ def test_compliance_records_a_supply_chain_and_the_analyst_sees_its_cover(
     assert "Consignee: Bosch Magnets GmbH (DEU)" in page.locator("main").inner_text()
 
     page.goto(f"{url}/approvals/new/")
-    page.select_option("select[name=automaker]", label="Hyundai Motor Co.")
-    page.select_option("select[name=importer]", label=str(importer))
+    pick(page, "automaker", "Hyundai")
+    pick(page, "importer", "Bosch Magnets", option=str(importer))
     page.select_option("select[name=status]", value="approved")
     page.select_option("select[name=evidence_grade]", value="company_statement")
     page.fill("input[name=claimed_on]", "2026-11-20")
