@@ -27,6 +27,12 @@ PAGES = [
     ("/controls/lookup/?code=8505111000", "analyst"),
     ("/entity-lists/", "analyst"),
     ("/imports/", "compliance"),
+    ("/exporters/", "analyst"),
+    ("/exporters/{exporter}/", "analyst"),
+    ("/elements/Dy/", "analyst"),
+    ("/codes/8505.11/", "analyst"),
+    ("/search/?q=Ningbo", "analyst"),
+    ("/brief/", "manager"),
 ]
 
 # (path, role): every /api/v1/ list endpoint unfiltered, and the filtered reads load.py makes.

@@ -276,10 +276,10 @@ def licensing_load(*, licences: int, claims: int, links: int, automakers: int) -
 
 def bench_ids() -> dict[str, int]:
     """The ids the routes name: the bench automaker with the most claims, the bench licence
-    most claims name."""
+    most claims name, the exporter holding the most licences."""
     from django.db.models import Count
 
-    from licensing.models import Automaker, Licence
+    from licensing.models import Automaker, Exporter, Licence
 
     automaker = (
         Automaker.objects.filter(name__startswith=AUTOMAKER_PREFIX)
@@ -293,7 +293,8 @@ def bench_ids() -> dict[str, int]:
         .order_by("-claims", "pk")
         .first()
     )
-    return {"automaker": automaker.pk, "licence": licence.pk}
+    exporter = Exporter.objects.annotate(held=Count("licences")).order_by("-held", "pk").first()
+    return {"automaker": automaker.pk, "licence": licence.pk, "exporter": exporter.pk}
 
 
 def accounts(role: str, count: int) -> list[str]:
