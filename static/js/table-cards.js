@@ -1,5 +1,5 @@
 // Narrow screens show each row of a data table as a card (static/css/raregate.css, under
-// 600 px): every cell gets its column's header as a data-label the CSS prints beside it.
+// 800 px): every cell gets its column's header as a data-label the CSS prints beside it.
 // Without this script the table stays a table inside its scrolling frame.
 (function () {
   "use strict";
