@@ -20,7 +20,7 @@ DEMO_MANAGE := env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=config.se
 	$(BIN)/python manage.py
 
 .DEFAULT_GOAL := help
-.PHONY: help venv install demo demo-setup demo-data test lint format lock clean clean-demo
+.PHONY: help venv install demo demo-setup demo-data screenshots test lint format lock clean clean-demo
 
 help:
 	@echo "RareGate"
@@ -32,6 +32,7 @@ help:
 	@echo "  make venv    create .venv and install the dev lock file"
 	@echo "  make clean   remove .venv, caches and collected static files (keeps db.sqlite3, media/)"
 	@echo "  make clean-demo  remove the demo database db.sqlite3 and uploaded files in media/"
+	@echo "  make screenshots  PNGs of each role's pages, desktop and phone, in docs/screenshots/"
 
 venv install: $(INSTALLED)
 
@@ -61,6 +62,11 @@ demo-setup: $(INSTALLED)
 # already imported is reported and left alone, so this can run again.
 demo-data: $(INSTALLED)
 	$(DEMO_MANAGE) import_exports data/exports/*.csv
+
+# PNGs of each role's main pages, desktop and phone, in docs/screenshots/ (for the README),
+# from a temporary demo database: db.sqlite3 is left alone. Needs Chromium (apt-get install chromium).
+screenshots: $(INSTALLED)
+	$(BIN)/python docs/screenshots.py
 
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -243,10 +243,9 @@ def test_the_list_shows_each_batch_newest_first_with_its_counts(analyst_client, 
     assert f"Import {newer.pk}" in shown[0]
     assert "Failed" in shown[0]
     texts = cells(shown[1])
-    assert texts[:9] == [
-        f"gacc-october.xlsxImport {older.pk}",
+    assert texts[:8] == [
+        f"gacc-october.xlsxImport {older.pk} · GACC table of major export commodities",
         "Succeeded",
-        "GACC table of major export commodities",
         "40",
         "3",
         "1",
@@ -254,8 +253,8 @@ def test_the_list_shows_each_batch_newest_first_with_its_counts(analyst_client, 
         "35",
         "0",
     ]
-    assert texts[9] == "cora"
-    assert texts[11] == "3.0 s"
+    assert texts[8].endswith("by cora")
+    assert texts[9] == "3.0 s"
     assert "Upload a file" not in page  # analysts may not upload
 
 
