@@ -516,6 +516,15 @@ class Licence(models.Model):
     def days_left(self, on: date) -> int | None:
         return (self.valid_until - on).days if self.is_valid_on(on) else None
 
+    def days_to_end(self, on: date) -> int | None:
+        """Days from `on` to the last valid day of a licence that was issued and in force: below
+        0 once it has run out (issued or expired, the day after valid_until, whether or not the
+        hourly check has marked it expired yet); None for one never in force by then."""
+        ran = {self.Status.ISSUED, self.Status.EXPIRED}
+        if self.valid_from is None or self.valid_until is None or on < self.valid_from:
+            return None
+        return (self.valid_until - on).days if self.status_on(on) in ran else None
+
     def is_expiring_on(self, on: date) -> bool:
         days = self.days_left(on)
         return days is not None and days <= settings.EXPIRY_WARNING_DAYS

@@ -32,7 +32,7 @@ class LicenceRow:
 
 def licence_rows(licences: list[Licence], on: Any) -> list[LicenceRow]:
     return [
-        LicenceRow(licence, licence.days_left(on), licence.is_expiring_on(on))
+        LicenceRow(licence, licence.days_to_end(on), licence.is_expiring_on(on))
         for licence in licences
     ]
 
@@ -88,7 +88,7 @@ class LicenceDetailView(PageMixin, DetailView):
         )
         context.update(
             on=on,
-            days_left=licence.days_left(on),
+            days_left=licence.days_to_end(on),
             expiring=licence.is_expiring_on(on),
             valid=licence.is_valid_on(on),
             status_today=Licence.Status(licence.status_on(on)),

@@ -240,6 +240,22 @@ def test_licences_page_flags_the_three_general_licences_as_expiring_in_5_days(an
     assert "3 licences valid today end within 30 days" in page
 
 
+def test_a_licence_past_its_end_says_when_it_expired_before_the_check_marks_it(analyst_client):
+    licence = LicenceFactory(
+        exporter=ExporterFactory(name="Run Out Magnets"),
+        valid_from=date(2025, 12, 2),
+        valid_until=date(2026, 12, 1),
+    )
+    assert licence.status == Licence.Status.ISSUED
+
+    with time_machine.travel(date(2026, 12, 4), tick=False):
+        listed = row(html(analyst_client.get("/licences/")), "Run Out Magnets")
+        detail = html(analyst_client.get(f"/licences/{licence.pk}/"))
+
+    assert "Expired 3 days ago" in listed
+    assert "Expired 3 days ago" in detail
+
+
 def test_licences_page_does_not_flag_a_licence_with_more_than_30_days_left(analyst_client, data):
     LicenceFactory(exporter=ExporterFactory(name="Far Off Magnets"), valid_until=date(2027, 6, 1))
 
