@@ -33,6 +33,9 @@ PAGES = {
         ("automaker", ("/automakers/", "a:text-is('Ford Motor Co.')")),
         ("what-if", "/what-if/"),
         ("licences", "/licences/"),
+        ("exporter", ("/exporters/", "a[href^='/exporters/']")),
+        ("code", "/codes/8505.11/"),
+        ("search", "/search/?q=Ningbo"),
     ],
     "compliance": [
         ("imports", "/imports/"),
@@ -44,6 +47,7 @@ PAGES = {
     "manager": [
         ("overview", "/"),
         ("charts", "/charts/"),
+        ("brief", "/brief/"),
         ("automaker", ("/automakers/", "a:text-is('Ford Motor Co.')")),
     ],
 }
