@@ -190,7 +190,7 @@ def test_the_automaker_list_shows_statuses_on_the_day_asked_and_links_its_downlo
     page = analyst_client.get("/automakers/?on=2025-12-09&status=no_information").content.decode()
 
     assert 'as of <time datetime="2025-12-09">' in page
-    assert 'value="2025-12-09"' in page
+    assert 'value="9 Dec 2025"' in page
     assert "?on=2025-12-09&amp;status=no_information&amp;format=csv" in page
     assert "?on=2025-12-09&amp;status=no_information&amp;format=xlsx" in page
 
