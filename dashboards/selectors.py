@@ -196,7 +196,7 @@ def _freshness(series: Series, on: date) -> Freshness:
     if latest is None:
         # A series held only by destination (a Comtrade file of partners) is as current as
         # its newest partner's month.
-        latest = rows.order_by("-period_start").first()
+        latest = rows.order_by("-period_end").first()  # the index on (series, period_end)
         if latest is None:
             return freshness(series, on=on, latest=None)
         return freshness(

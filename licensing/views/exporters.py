@@ -38,6 +38,10 @@ class ExporterListView(PageMixin, ListView):
         return context
 
 
+# The page shows this many licences and approvals; the lists, filtered by the exporter, have all.
+SHOWN = 50
+
+
 class ExporterDetailView(PageMixin, DetailView):
     permission_required = "licensing.view_exporter"
     model = Exporter
@@ -59,10 +63,14 @@ class ExporterDetailView(PageMixin, DetailView):
             customers=parties.exporter_customers(
                 exporter, licences, with_links=user.has_perm("licensing.view_supplylink")
             ),
+            shown=SHOWN,
+            held_shown=held[:SHOWN],
             can_view_approvals=can_view_approvals,
-            approvals=parties.exporter_approvals(exporter) if can_view_approvals else None,
             can_view_lists=can_view_lists,
             listings=parties.exporter_listings(exporter) if can_view_lists else None,
             history=change_history(exporter.history.select_related("history_user")),
         )
+        if can_view_approvals:
+            approvals = parties.exporter_approvals(exporter)
+            context.update(approvals=approvals[:SHOWN], approval_count=approvals.count())
         return context

@@ -161,6 +161,24 @@ def test_its_approvals_are_shown_to_those_who_may_read_approvals(analyst_client,
     assert f"/approvals/{approval.pk}/" not in manager_html
 
 
+def test_a_long_history_shows_the_first_rows_and_leads_to_the_lists_with_all(
+    analyst_client, monkeypatch
+):
+    monkeypatch.setattr("licensing.views.exporters.SHOWN", 2)
+    exporter = ExporterFactory()
+    licences = [LicenceFactory(exporter=exporter) for _ in range(3)]
+    for licence in licences:
+        ApprovalFactory(exporter=exporter, licence=licence)
+
+    html = page(analyst_client, exporter)
+
+    assert html.count("<tr data-licence=") == 2
+    assert "3 in all" in html
+    assert f'href="/licences/?exporter={exporter.pk}"' in html
+    assert "The newest 2 of 3" in html
+    assert f'href="/approvals/?exporter={exporter.pk}"' in html
+
+
 def test_it_says_when_its_name_matches_an_entity_list_entry(analyst_client):
     listed = ExporterFactory(name="Hunan Sparkle Magnet Co. Ltd.")
     clean = ExporterFactory(name="Ningbo Yunsheng Co. Ltd.")
