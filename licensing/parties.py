@@ -72,9 +72,6 @@ class Listing:
         )
 
 
-RUNS_TO_ITS_END = {Licence.Status.ISSUED, Licence.Status.SUSPENDED, Licence.Status.EXPIRED}
-
-
 @dataclass
 class HeldLicence:
     """A licence as an exporter's page shows it: its status on the day and the days from the
@@ -97,11 +94,9 @@ def exporter_licences(exporter: Exporter, *, on: date) -> list[HeldLicence]:
 
 
 def _held(licence: Licence, on: date) -> HeldLicence:
-    status = licence.status_on(on)
-    # Only a licence that was issued runs to its end; an applied or revoked one does not.
-    ends = licence.valid_until is not None and status in RUNS_TO_ITS_END
-    days = (licence.valid_until - on).days if ends else None
-    return HeldLicence(licence, status, days, licence.is_valid_on(on))
+    return HeldLicence(
+        licence, licence.status_on(on), licence.days_to_end(on), licence.is_valid_on(on)
+    )
 
 
 def exporter_customers(

@@ -370,6 +370,9 @@ class Licence(models.Model):
         EXPIRED = "expired", "Expired"
         EXHAUSTED = "exhausted", "Exhausted"
 
+    # The states in which a licence runs to its valid_until (days_to_end).
+    RUNS_TO_ITS_END = frozenset({Status.ISSUED, Status.SUSPENDED, Status.EXPIRED})
+
     class RenewalStatus(models.TextChoices):
         """What is known of a renewal for when this licence ends."""
 
@@ -517,13 +520,13 @@ class Licence(models.Model):
         return (self.valid_until - on).days if self.is_valid_on(on) else None
 
     def days_to_end(self, on: date) -> int | None:
-        """Days from `on` to the last valid day of a licence that was issued and in force: below
-        0 once it has run out (issued or expired, the day after valid_until, whether or not the
-        hourly check has marked it expired yet); None for one never in force by then."""
-        ran = {self.Status.ISSUED, self.Status.EXPIRED}
+        """Days from `on` to the last valid day of a licence that was issued and has started:
+        below 0 once it has run out (from the day after valid_until, whether or not the hourly
+        check has marked it expired yet). A suspended licence still ends on its day. None for one
+        not yet in force, never issued, or ended early (revoked, surrendered, used up)."""
         if self.valid_from is None or self.valid_until is None or on < self.valid_from:
             return None
-        return (self.valid_until - on).days if self.status_on(on) in ran else None
+        return (self.valid_until - on).days if self.status_on(on) in self.RUNS_TO_ITS_END else None
 
     def is_expiring_on(self, on: date) -> bool:
         days = self.days_left(on)
